@@ -1,0 +1,78 @@
+// The evclass command-line program: argument parsing only; the work is done by evclass::api.
+
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "evclass/api/inspect.hpp"
+#include "evclass/core/error.hpp"
+
+namespace {
+
+int report(const char* kind, const char* what) {
+  std::fflush(stdout);
+  fmt::print(stderr, "evclass: {}: {}\n", kind, what);
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"evclass: separate signal from background in HEP event data"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "evclass 0.1.0");
+
+  evclass::api::InspectOptions inspect;
+  std::string inspect_file;
+  auto* cmd_inspect = app.add_subcommand("inspect", "List the trees, branches and objects of a ROOT file");
+  cmd_inspect->add_option("file", inspect_file, "ROOT file")->required();
+  cmd_inspect->add_option("--tree", inspect.tree, "Only this tree (path such as dir/sub/tree)");
+  cmd_inspect->add_flag("--stats", inspect.stats, "Read every branch and print value statistics");
+  cmd_inspect->add_flag("--json", inspect.json, "JSON output (with --stats: the layout of the .ref.json files)");
+  cmd_inspect->add_option("--threads", inspect.threads, "Threads for reading (0 = all cores)")->check(CLI::NonNegativeNumber);
+
+  evclass::api::DumpOptions dump;
+  std::string dump_file, branches;
+  auto* cmd_dump = app.add_subcommand("dump", "Write branches of a tree as CSV");
+  cmd_dump->add_option("file", dump_file, "ROOT file")->required();
+  cmd_dump->add_option("--tree", dump.tree, "Tree path (needed when the file holds several trees)");
+  cmd_dump->add_option("--branches", branches, "Comma-separated branch names (default: every readable branch)");
+  cmd_dump->add_option("--entries", dump.entries, "At most this many entries")->check(CLI::NonNegativeNumber);
+  cmd_dump->add_option("--max-items", dump.max_items, "Jagged branches: write the length and the first k elements")
+      ->check(CLI::NonNegativeNumber);
+  cmd_dump->add_option("--csv", dump.csv, "Output CSV file ('-' for standard output)")->required();
+  cmd_dump->add_option("--threads", dump.threads, "Threads for reading (0 = all cores)")->check(CLI::NonNegativeNumber);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    if (*cmd_inspect) return evclass::api::inspect(inspect_file, inspect, std::cout, std::cerr);
+    if (*cmd_dump) {
+      for (std::size_t start = 0; !branches.empty() && start <= branches.size();) {
+        const auto comma = branches.find(',', start);
+        const auto piece = branches.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (!piece.empty()) dump.branches.push_back(piece);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      return evclass::api::dump(dump_file, dump, std::cout, std::cerr);
+    }
+  } catch (const evclass::Error& e) {
+    return report(e.kind(), e.what());
+  } catch (const std::bad_alloc&) {
+    return report("OutOfMemory", "not enough memory for this input (the file may be corrupt, or a smaller entry range "
+                                 "or fewer branches may help)");
+  } catch (const std::exception& e) {
+    std::fflush(stdout);
+    fmt::print(stderr, "evclass: internal error: {}\nPlease report this bug.\n", e.what());
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,59 @@
+#pragma once
+// An owned, growable byte buffer that does not zero memory it is about to overwrite
+// (std::vector<std::byte> would memset every column before decoding into it).
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <span>
+
+namespace evclass::column {
+
+class Buffer {
+ public:
+  Buffer() = default;
+  explicit Buffer(std::size_t size) { resize(size); }
+  Buffer(const Buffer& other) { *this = other; }
+  Buffer& operator=(const Buffer& other) {
+    if (this != &other) {
+      Buffer copy;
+      copy.resize(other.size_);
+      if (other.size_) std::memcpy(copy.data_.get(), other.data_.get(), other.size_);
+      *this = std::move(copy);
+    }
+    return *this;
+  }
+  Buffer(Buffer&&) noexcept = default;
+  Buffer& operator=(Buffer&&) noexcept = default;
+
+  /// Grows or shrinks; existing bytes are kept, new bytes are uninitialised.
+  void resize(std::size_t size) {
+    if (size > capacity_) {
+      std::size_t cap = std::max(size, capacity_ + capacity_ / 2);
+      auto fresh = std::make_unique_for_overwrite<std::byte[]>(cap);
+      if (size_) std::memcpy(fresh.get(), data_.get(), size_);
+      data_ = std::move(fresh);
+      capacity_ = cap;
+    }
+    size_ = size;
+  }
+  void append(const void* src, std::size_t n) {
+    std::size_t old = size_;
+    resize(size_ + n);
+    if (n) std::memcpy(data_.get() + old, src, n);
+  }
+  void clear() noexcept { size_ = 0; }
+
+  [[nodiscard]] std::byte* data() noexcept { return data_.get(); }
+  [[nodiscard]] const std::byte* data() const noexcept { return data_.get(); }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return {data_.get(), size_}; }
+
+ private:
+  std::unique_ptr<std::byte[]> data_;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+};
+
+}  // namespace evclass::column

@@ -1,0 +1,32 @@
+#pragma once
+// Output files appear whole or not at all: bytes go to a temporary file beside the target,
+// which is renamed over it only by commit(). An uncommitted file is removed.
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace evclass::core {
+
+class AtomicFile {
+ public:
+  /// Creates "<path>.tmp-<pid>-<n>" in the same directory; throws IoError on failure.
+  explicit AtomicFile(std::string path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  void write(std::string_view bytes);
+  void write(const void* data, std::size_t n);
+  /// Flushes, syncs and renames onto the target path; throws IoError on failure.
+  void commit();
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+  std::string tmp_;
+  std::FILE* f_ = nullptr;
+  bool committed_ = false;
+};
+
+}  // namespace evclass::core

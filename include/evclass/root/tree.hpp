@@ -1,0 +1,98 @@
+#pragma once
+// A TTree's branches and columnar reading of their values.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "evclass/column/column.hpp"
+#include "evclass/core/types.hpp"
+
+namespace evclass::root {
+
+namespace detail {
+class FileImpl;
+struct TreeModel;
+struct BranchModel;
+struct LeafModel;
+}  // namespace detail
+
+/// Options for reading columns.
+struct ReadOptions {
+  int threads = 0;  ///< threads decompressing and decoding baskets; 0 means all cores
+};
+
+/// Entries [start, stop) to read; stop < 0 means to the end of the tree.
+struct EntryRange {
+  entry_t start = 0;
+  entry_t stop = -1;
+};
+
+/// One leaf of a leaf-list branch ("x/D:y/I:z/B"), readable as "branch.leaf".
+struct LeafInfo {
+  std::string name;
+  std::string type;
+  bool readable = false;
+};
+
+/// What `inspect` shows about a branch.
+struct BranchInfo {
+  std::string name;        ///< ROOT's branch name, e.g. "Jet_pt", "fTracks.fPx", "fMatrix[4][4]"
+  std::string parent;      ///< name of the enclosing branch ("" at top level)
+  int depth = 0;           ///< 0 for top-level branches
+  std::string class_name;  ///< TBranch, TBranchElement, TBranchObject
+  std::string type;        ///< "float", "int32[4][4]", "float[nJet]", "vector<float>", "char*", ...
+  std::string kind;        ///< "scalar", "fixed-array", "var-array", "string", "leaflist", "stl", "member:...", ...
+  bool has_data = false;   ///< leaf-level: the branch itself holds entries (no sub-branches)
+  bool readable = false;   ///< evclass can read it into a column
+  std::string unsupported; ///< why not, when not readable
+  column::DType dtype = column::DType::kFloat64;
+  std::vector<LeafInfo> leaves;  ///< leaf-lists only
+  entry_t entries = 0;
+  std::int32_t baskets = 0;
+  std::int64_t compressed_bytes = 0;    ///< fZipBytes
+  std::int64_t uncompressed_bytes = 0;  ///< fTotBytes
+};
+
+class Tree {
+ public:
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] int cycle() const noexcept { return cycle_; }
+  [[nodiscard]] const std::string& name() const noexcept;
+  [[nodiscard]] const std::string& title() const noexcept;
+  [[nodiscard]] const std::string& class_name() const noexcept;
+  [[nodiscard]] entry_t entries() const noexcept;
+
+  /// All branches, depth first (parents before their sub-branches).
+  [[nodiscard]] const std::vector<BranchInfo>& branches() const noexcept { return infos_; }
+  /// A branch by name; throws KeyNotFound listing the closest names.
+  [[nodiscard]] const BranchInfo& branch(std::string_view name) const;
+  [[nodiscard]] bool has_branch(std::string_view name) const noexcept;
+
+  /// Reads one branch (or one leaf of a leaf-list, as "branch.leaf") into a column.
+  [[nodiscard]] column::Column read(std::string_view name, EntryRange range = {}, ReadOptions options = {}) const;
+  /// Reads several branches at once; baskets of all of them are decompressed and decoded in parallel.
+  [[nodiscard]] std::vector<column::Column> read(const std::vector<std::string>& names, EntryRange range = {},
+                                                 ReadOptions options = {}) const;
+
+  /// Compression tags of a branch's baskets with their counts, e.g. "ZL:12 none:1".
+  [[nodiscard]] std::string basket_codecs(std::string_view name) const;
+
+ private:
+  friend class File;
+  Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const detail::TreeModel> model, std::string path,
+       int cycle);
+  struct Target;
+  [[nodiscard]] Target resolve(std::string_view name) const;
+
+  std::shared_ptr<const detail::FileImpl> file_;
+  std::shared_ptr<const detail::TreeModel> model_;
+  std::string path_;
+  int cycle_ = 0;
+  std::vector<BranchInfo> infos_;
+  std::vector<const detail::BranchModel*> models_;  ///< parallel to infos_
+};
+
+}  // namespace evclass::root

@@ -1,0 +1,148 @@
+#include "root/basket.hpp"
+
+#include <fmt/format.h>
+
+#include "evclass/core/error.hpp"
+
+namespace evclass::root::detail {
+
+std::vector<std::string> BasketWhere::context() const {
+  return {fmt::format("TTree '{}'", tree_path), fmt::format("TBranch '{}'", branch_name),
+          fmt::format("basket {}", basket_index)};
+}
+
+namespace {
+
+struct BasketHeader {
+  std::int32_t fBufferSize = 0, fNevBufSize = 0, fNevBuf = 0, fLast = 0;
+  std::int8_t flag = 0;
+};
+
+[[noreturn]] void fail(const FileImpl& file, const BasketWhere& where, std::int64_t offset, const std::string& what) {
+  throw CorruptFile(corrupt_message(what, fmt::format("file offset {}", offset), where.context(), file.path()));
+}
+
+// Entry offsets in ROOT count from the key start; turn them into offsets into the data and
+// check they are non-decreasing and inside it.
+std::vector<std::int32_t> entry_offsets(std::span<const std::int64_t> raw, std::int64_t keylen, std::size_t nentries,
+                                        std::size_t data_size, const FileImpl& file, const BasketWhere& where,
+                                        std::int64_t offset) {
+  if (raw.size() < nentries)
+    fail(file, where, offset,
+         fmt::format("basket has {} entries but only {} entry offsets", nentries, raw.size()));
+  std::vector<std::int32_t> out(nentries + 1);
+  std::int64_t prev = 0;
+  for (std::size_t i = 0; i < nentries; ++i) {
+    const std::int64_t o = raw[i] - keylen;
+    if (o < prev || o > static_cast<std::int64_t>(data_size))
+      fail(file, where, offset,
+           fmt::format("entry {} of the basket starts at byte {}, outside [{}, {}] (entry offsets must increase "
+                       "within the basket's {} data bytes)",
+                       i, o, prev, data_size, data_size));
+    out[i] = static_cast<std::int32_t>(o);
+    prev = o;
+  }
+  out[nentries] = static_cast<std::int32_t>(data_size);
+  return out;
+}
+
+RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const BasketWhere& where) {
+  const Object& b = *ref.embedded;
+  RawBasket out;
+  out.entries = ref.last - ref.first;
+  const std::int64_t keylen = b.get_int("fKeylen");
+  const std::int64_t last = b.get_int("fLast");
+  if (keylen < 0 || last < keylen || static_cast<std::size_t>(last) > b.raw.size())
+    fail(file, where, 0,
+         fmt::format("embedded basket has fKeylen {} and fLast {} but holds {} bytes", keylen, last, b.raw.size()));
+  out.data = std::as_bytes(std::span<const char>(b.raw.data() + keylen, static_cast<std::size_t>(last - keylen)));
+  if (const Value* v = b.find("offsets")) {
+    const auto& raw = std::get<std::vector<std::int64_t>>(*v);
+    out.offsets = entry_offsets(raw, keylen, static_cast<std::size_t>(out.entries), out.data.size(), file, where, 0);
+  }
+  return out;
+}
+
+}  // namespace
+
+Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
+  if (ref.embedded) return Codec::kNone;
+  const Key key = file.read_key_at(ref.seek, "a basket key");
+  auto stored = file.range(ref.seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
+  return payload_codec(stored, static_cast<std::size_t>(key.fObjlen));
+}
+
+RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where) {
+  if (ref.embedded) return read_embedded(file, ref, where);
+  RawBasket out;
+  out.file_offset = ref.seek;
+  out.entries = ref.last - ref.first;
+  auto head = file.range(ref.seek, std::min<std::int64_t>(ref.bytes, file.file_bytes().size() - ref.seek), "a basket");
+  RBuffer buf(head, Origin{file.path(), ref.seek});
+  buf.set_outer_context(where.context());
+  Key key;
+  BasketHeader h;
+  {
+    RBuffer::Scope scope(buf, "the basket's key (TBasket)");
+    key = read_key(buf);
+    // TBasket's version is written without a byte count; accept one anyway.
+    const std::uint16_t first = buf.u16("TBasket version");
+    if (first & 0x4000) {
+      buf.u16("TBasket byte count");
+      buf.i16("TBasket version");
+    }
+    h.fBufferSize = buf.i32("fBufferSize");
+    h.fNevBufSize = buf.i32("fNevBufSize");
+    h.fNevBuf = buf.i32("fNevBuf");
+    h.fLast = buf.i32("fLast");
+    h.flag = buf.i8("flag");
+  }
+  if (key.fNbytes != ref.bytes)
+    fail(file, where, ref.seek,
+         fmt::format("basket key says fNbytes = {} but the branch lists {} bytes for it", key.fNbytes, ref.bytes));
+  if (h.fNevBuf != out.entries)
+    fail(file, where, ref.seek,
+         fmt::format("basket holds {} entries (fNevBuf) but the branch expects {} (entries {} to {})", h.fNevBuf,
+                     out.entries, ref.first, ref.last));
+  const std::int64_t border = std::int64_t{h.fLast} - key.fKeylen;
+  if (border < 0 || border > key.fObjlen)
+    fail(file, where, ref.seek,
+         fmt::format("basket data ends at fLast = {}, outside its key length {} and object length {}", h.fLast,
+                     key.fKeylen, key.fObjlen));
+  auto stored = file.range(ref.seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
+  std::span<const std::byte> payload;
+  out.codec = payload_codec(stored, static_cast<std::size_t>(key.fObjlen));
+  if (out.codec == Codec::kNone) {
+    payload = stored;
+  } else {
+    try {
+      const std::size_t claimed = claimed_uncompressed_size(stored);
+      if (claimed != static_cast<std::size_t>(key.fObjlen))
+        throw CorruptFile(fmt::format("basket's compressed blocks hold {} bytes but its key says fObjlen = {}", claimed,
+                                      key.fObjlen));
+      out.owned.resize(claimed);
+      decompress(stored, {out.owned.data(), out.owned.size()});
+    } catch (const CorruptFile& e) {
+      fail(file, where, ref.seek + key.fKeylen, e.what());
+    }
+    payload = out.owned.bytes();
+  }
+  out.data = payload.subspan(0, static_cast<std::size_t>(border));
+  const std::size_t trailer = payload.size() - static_cast<std::size_t>(border);
+  if (trailer >= 4 && out.entries > 0) {
+    RBuffer tb(payload.subspan(static_cast<std::size_t>(border)),
+               Origin{file.path(), 0, true, ref.seek, static_cast<std::int64_t>(border) + key.fKeylen});
+    tb.set_outer_context(where.context());
+    RBuffer::Scope scope(tb, "the basket's entry offsets");
+    const std::int32_t n = tb.i32("entry offset count");
+    if (n < 0 || static_cast<std::size_t>(n) > tb.remaining() / 4)
+      tb.fail(fmt::format("basket claims {} entry offsets but only {} bytes follow its data", n, tb.remaining()));
+    std::vector<std::int64_t> raw(static_cast<std::size_t>(n));
+    for (auto& o : raw) o = tb.i32("entry offset");
+    out.offsets = entry_offsets(raw, key.fKeylen, static_cast<std::size_t>(out.entries), out.data.size(), file, where,
+                                ref.seek);
+  }
+  return out;
+}
+
+}  // namespace evclass::root::detail

@@ -1,0 +1,47 @@
+#pragma once
+// A basket's bytes after decompression, split into data and per-entry byte offsets
+// (uproot's "basket_array" input; UnROOT's (data, offsets)).
+//
+// On disk a basket is a TKey whose header is followed by TBasket's own fields
+//   fVersion fBufferSize fNevBufSize fNevBuf fLast flag
+// and whose payload decompresses to fObjlen bytes:
+//   [0, fLast - fKeylen)  the entries' data
+//   then, for branches of variable-size entries, int32 n and n entry offsets (counted from
+//   the key start, so fKeylen is subtracted).
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "evclass/column/buffer.hpp"
+#include "root/compression.hpp"
+#include "root/file_impl.hpp"
+#include "root/tree_model.hpp"
+
+namespace evclass::root::detail {
+
+struct RawBasket {
+  column::Buffer owned;               ///< decompressed payload (empty when the view is the file's bytes)
+  std::span<const std::byte> data;    ///< the entries' bytes
+  std::vector<std::int32_t> offsets;  ///< entry start offsets into data plus data.size(); empty if fixed-size
+  entry_t entries = 0;
+  Codec codec = Codec::kNone;
+  std::int64_t file_offset = 0;       ///< where the basket's key is (0 if embedded)
+};
+
+/// Context for error messages: which tree, branch and basket.
+struct BasketWhere {
+  std::string tree_path;
+  std::string branch_name;
+  std::size_t basket_index = 0;
+  [[nodiscard]] std::vector<std::string> context() const;
+};
+
+/// Reads, checks and decompresses one basket of a branch.
+[[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where);
+
+/// The codec of a basket without decompressing it (reads only the key header).
+[[nodiscard]] Codec basket_codec(const FileImpl& file, const BasketRef& ref);
+
+}  // namespace evclass::root::detail

@@ -1,0 +1,400 @@
+#include "root/decode.hpp"
+
+#include <bit>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "evclass/core/error.hpp"
+#include "root/object_reader.hpp"
+#include "root/rbuffer.hpp"
+
+namespace evclass::root::detail {
+
+using column::Column;
+using column::DType;
+using L = Interpretation::Layout;
+
+namespace {
+
+template <class U>
+void bswap_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  // Written as a plain loop over unaligned loads so the compiler vectorises it.
+  for (std::size_t i = 0; i < n; ++i) {
+    U v;
+    std::memcpy(&v, src + i * sizeof(U), sizeof(U));
+    if constexpr (sizeof(U) == 2) v = __builtin_bswap16(v);
+    else if constexpr (sizeof(U) == 4) v = __builtin_bswap32(v);
+    else v = __builtin_bswap64(v);
+    std::memcpy(dst + i * sizeof(U), &v, sizeof(U));
+  }
+}
+
+}  // namespace
+
+void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  if (item.coding == Item::Coding::kPlain) {
+    switch (item.disk_size) {
+      case 1:
+        if (item.dtype == DType::kBool) {
+          for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<std::byte>(src[i] != std::byte{0});
+        } else {
+          std::memcpy(dst, src, n);
+        }
+        return;
+      case 2: bswap_copy<std::uint16_t>(src, n, dst); return;
+      case 4: bswap_copy<std::uint32_t>(src, n, dst); return;
+      case 8: bswap_copy<std::uint64_t>(src, n, dst); return;
+      default: return;
+    }
+  }
+  RBuffer buf({src, n * item.disk_size}, Origin{});
+  if (item.coding == Item::Coding::kDouble32) {
+    auto* out = reinterpret_cast<double*>(dst);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = read_double32(buf, item.range);
+      std::memcpy(out + i, &v, sizeof v);
+    }
+  } else {
+    auto* out = reinterpret_cast<float*>(dst);
+    for (std::size_t i = 0; i < n; ++i) {
+      const float v = read_float16(buf, item.range);
+      std::memcpy(out + i, &v, sizeof v);
+    }
+  }
+}
+
+namespace {
+
+std::size_t product(const std::vector<std::int64_t>& dims) {
+  std::size_t p = 1;
+  for (auto d : dims) p *= static_cast<std::size_t>(d);
+  return p;
+}
+
+class Decoder {
+ public:
+  Decoder(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
+          const std::string& file_path, const ElementCounts& counts)
+      : in_(in),
+        basket_(basket),
+        lo_(lo),
+        hi_(hi),
+        where_(where),
+        counts_(counts),
+        buf_(basket.data, Origin{file_path, basket.codec == Codec::kNone ? basket.file_offset : 0,
+                                 basket.codec != Codec::kNone, basket.file_offset, 0}),
+        out_(in.dtype()) {
+    buf_.set_outer_context(where.context());
+    out_.set_inner_shape(in.inner_shape);
+    out_.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
+  }
+
+  Column run() {
+    const bool variable_items = in_.item.coding == Item::Coding::kBits;
+    switch (in_.layout) {
+      case L::kFixed: variable_items ? per_entry() : fixed(); break;
+      case L::kCounted:
+      case L::kCollectionMember: variable_items ? per_entry() : counted(); break;
+      default: per_entry(); break;
+    }
+    if (out_.offsets().empty() && !out_.is_string()) out_.set_flat_entries(hi_ - lo_);
+    return std::move(out_);
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& what, std::size_t pos) const { buf_.fail_at(what, pos); }
+
+  bool has_offsets() const { return !basket_.offsets.empty(); }
+  std::size_t entry_begin(entry_t e) const { return static_cast<std::size_t>(basket_.offsets[static_cast<std::size_t>(e)]); }
+  std::size_t entry_end(entry_t e) const { return static_cast<std::size_t>(basket_.offsets[static_cast<std::size_t>(e) + 1]); }
+
+  std::byte* grow_values(std::size_t n) {
+    auto& data = out_.data();
+    const std::size_t old = data.size();
+    data.resize(old + n * column::dtype_size(out_.dtype()));
+    return data.data() + old;
+  }
+
+  void fixed() {
+    const std::size_t stride = in_.entry_stride;
+    const std::size_t per_entry = product(in_.inner_shape);
+    const std::size_t nentries = static_cast<std::size_t>(basket_.entries);
+    if (basket_.data.size() != nentries * stride)
+      fail(fmt::format("basket holds {} bytes but {} entries of {} bytes need {}", basket_.data.size(), nentries, stride,
+                       nentries * stride),
+           0);
+    const std::size_t n = static_cast<std::size_t>(hi_ - lo_);
+    std::byte* dst = grow_values(n * per_entry);
+    const std::byte* src = basket_.data.data() + static_cast<std::size_t>(lo_) * stride + in_.entry_offset;
+    if (in_.entry_offset == 0 && stride == per_entry * in_.item.disk_size) {
+      decode_items(in_.item, src, n * per_entry, dst);
+      return;
+    }
+    const std::size_t out_stride = per_entry * column::dtype_size(out_.dtype());
+    for (std::size_t e = 0; e < n; ++e) decode_items(in_.item, src + e * stride, per_entry, dst + e * out_stride);
+  }
+
+  void counted() {
+    const std::size_t item_bytes = in_.item.disk_size * product(in_.inner_shape);
+    if (!has_offsets())
+      fail("basket of a variable-length branch has no entry offsets", 0);
+    auto& offs = out_.mutable_offsets()[0];
+    offs.reserve(static_cast<std::size_t>(hi_ - lo_) + 1);
+    std::int64_t items = 0;
+    for (entry_t e = lo_; e < hi_; ++e) {
+      const std::size_t bytes = entry_end(e) - entry_begin(e);
+      if (item_bytes == 0 || bytes % item_bytes != 0)
+        fail(fmt::format("entry {} holds {} bytes, not a whole number of {}-byte items", e, bytes, item_bytes),
+             entry_begin(e));
+      items += static_cast<std::int64_t>(bytes / item_bytes);
+      offs.push_back(items);
+    }
+    const std::size_t first = entry_begin(lo_);
+    const std::size_t nvalues = static_cast<std::size_t>(items) * product(in_.inner_shape);
+    decode_items(in_.item, basket_.data.data() + first, nvalues, grow_values(nvalues));
+  }
+
+  // --- layouts parsed entry by entry -------------------------------------------------------
+
+  void per_entry() {
+    if (!has_offsets()) {
+      // Without offsets every earlier entry is parsed to find where the next one starts.
+      for (entry_t e = 0; e < hi_; ++e) {
+        RBuffer::Scope scope(buf_, fmt::format("entry {} of the basket", e));
+        parse_entry(e, e >= lo_);
+      }
+      if (hi_ == basket_.entries && buf_.pos() != buf_.size())
+        fail(fmt::format("basket has {} bytes left over after its {} entries", buf_.size() - buf_.pos(), hi_), buf_.pos());
+      return;
+    }
+    for (entry_t e = lo_; e < hi_; ++e) {
+      const std::size_t begin = entry_begin(e);
+      buf_.seek(begin, "entry");
+      RBuffer::Scope scope(buf_, fmt::format("entry {} of the basket", e));
+      parse_into(e);
+      if (buf_.pos() != entry_end(e))
+        fail(fmt::format("entry {} should hold {} bytes by the basket's offsets but its content ended after {}", e,
+                         entry_end(e) - begin, buf_.pos() - begin),
+             buf_.pos());
+    }
+  }
+
+  void parse_entry(entry_t e, bool keep) {
+    // `keep == false` parses only to advance; the output is built from a scratch column.
+    if (!keep) {
+      Column scratch(in_.dtype());
+      scratch.mutable_offsets().assign(in_.jagged_depth(), column::Offsets{0});
+      std::swap(scratch, out_);
+      parse_into(e);
+      std::swap(scratch, out_);
+      return;
+    }
+    parse_into(e);
+  }
+
+  void parse_into(entry_t e) {
+    switch (in_.layout) {
+      case L::kString: append_string(read_tstring()); break;
+      case L::kCharStar: {
+        const std::int32_t n = buf_.i32("char* length");
+        if (n < 0) fail(fmt::format("negative string length {}", n), buf_.pos() - 4);
+        auto b = buf_.bytes(static_cast<std::size_t>(n), "char* characters");
+        append_string({reinterpret_cast<const char*>(b.data()), b.size()});
+        break;
+      }
+      case L::kCharArray: {
+        auto b = buf_.bytes(in_.char_array_size, "char array");
+        std::string_view s(reinterpret_cast<const char*>(b.data()), b.size());
+        append_string(s.substr(0, s.find('\0')));
+        break;
+      }
+      case L::kFixed: append_bits(); break;
+      case L::kCollectionMember: {
+        // Items of varying size: read until the entry's end.
+        if (!has_offsets()) fail("basket of a variable-length member has no entry offsets", buf_.pos());
+        std::int64_t n = 0;
+        while (buf_.pos() < entry_end(e)) {
+          append_bits();
+          ++n;
+        }
+        close_level(0, n);
+        break;
+      }
+      case L::kPointerArray: pointer_array_entry(e); break;
+      case L::kCollectionPointerArray: collection_pointer_array_entry(e); break;
+      case L::kStl: stl_entry(); break;
+      case L::kLeafListVar: leaf_list_entry(); break;
+      default: break;
+    }
+  }
+
+  std::string_view read_tstring() {
+    std::size_t n = buf_.u8("string length");
+    if (n == 255) {
+      const std::int32_t big = buf_.i32("string length");
+      if (big < 0) fail(fmt::format("negative string length {}", big), buf_.pos() - 4);
+      n = static_cast<std::size_t>(big);
+    }
+    auto b = buf_.bytes(n, "string characters");
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+  }
+
+  void append_string(std::string_view s) {
+    out_.data().append(s.data(), s.size());
+    out_.mutable_string_offsets().push_back(static_cast<std::int64_t>(out_.data().size()));
+  }
+
+  void append_values(std::size_t n, const std::string& what) { append_values(in_.item, n, what); }
+  void append_values(const Item& item, std::size_t n, const std::string& what) {
+    if (n > buf_.remaining() / std::max<std::size_t>(item.disk_size, 1))
+      fail(fmt::format("{} claims {} values but only {} bytes are left", what, n, buf_.remaining()), buf_.pos());
+    auto src = buf_.bytes(n * item.disk_size, what);
+    decode_items(item, src.data(), n, grow_values(n));
+  }
+
+  void append_bits() {
+    const std::uint32_t bits = buf_.u32("fBits");
+    if (bits & (1u << 4)) buf_.u16("process id of a referenced object");  // kIsReferenced
+    std::memcpy(grow_values(1), &bits, sizeof bits);
+  }
+
+  void close_level(std::size_t level, std::int64_t count) {
+    auto& offs = out_.mutable_offsets()[level];
+    offs.push_back(offs.back() + count);
+  }
+
+  void pointer_array_entry(entry_t e) {
+    const std::size_t start = buf_.pos();
+    const std::uint8_t flag = buf_.u8("array flag");
+    std::size_t n = 0;
+    if (flag) {
+      // The values fill the rest of the entry; the size member lives in another branch.
+      if (!has_offsets()) fail("basket of a variable-length member has no entry offsets", start);
+      const std::size_t bytes = entry_end(e) - buf_.pos();
+      if (bytes % in_.item.disk_size != 0)
+        fail(fmt::format("array member holds {} bytes, not a whole number of {}-byte values", bytes, in_.item.disk_size),
+             buf_.pos());
+      n = bytes / in_.item.disk_size;
+    }
+    append_values(n, "array member");
+    close_level(0, static_cast<std::int64_t>(n));
+  }
+
+  void collection_pointer_array_entry(entry_t e) {
+    const Column* c = counts_.column;
+    const entry_t a = counts_.first_entry + (e - lo_);
+    const auto& coffs = c->offsets().front();
+    const auto first = static_cast<std::size_t>(coffs[static_cast<std::size_t>(a)]);
+    const auto last = static_cast<std::size_t>(coffs[static_cast<std::size_t>(a) + 1]);
+    auto values = c->values<std::int32_t>();
+    for (std::size_t i = first; i < last; ++i) {
+      const std::uint8_t flag = buf_.u8("array flag");
+      const std::int32_t n = flag ? values[i] : 0;
+      if (n < 0) fail(fmt::format("element {} has negative array size {}", i - first, n), buf_.pos());
+      append_values(static_cast<std::size_t>(n), "array member of a collection element");
+      close_level(1, n);
+    }
+    close_level(0, static_cast<std::int64_t>(last - first));
+  }
+
+  void stl_entry() {
+    if (in_.stl_header) {
+      const std::size_t start = buf_.pos();
+      const std::uint32_t count = buf_.u32("container byte count");
+      if (!(count & 0x40000000)) fail("container does not start with a byte count", start);
+      const std::size_t end = buf_.pos() + (count & ~0x40000000u);
+      const std::uint16_t version = buf_.u16("container version");
+      if (version & 0x4000)
+        throw Unsupported(fmt::format("container of branch '{}' is streamed member-wise, which evclass does not read yet",
+                                      where_.branch_name));
+      if (end > buf_.size()) fail(fmt::format("container byte count {} runs past the basket", count & ~0x40000000u), start);
+      stl_node(*in_.stl, 0);
+      if (buf_.pos() != end)
+        fail(fmt::format("container should end at byte {} by its byte count but ended at byte {}", end, buf_.pos()),
+             buf_.pos());
+      return;
+    }
+    stl_node(*in_.stl, 0);
+  }
+
+  void stl_node(const StlNode& node, std::size_t level) {
+    switch (node.kind) {
+      case StlNode::Kind::kString: append_string(read_tstring()); return;
+      case StlNode::Kind::kNumeric: append_values(node.item, 1, "container value"); return;
+      case StlNode::Kind::kSequence: break;
+    }
+    const std::int32_t n = buf_.i32("container size");
+    const StlNode& inner = *node.inner;
+    const std::size_t min_bytes = inner.kind == StlNode::Kind::kNumeric ? inner.item.disk_size
+                                  : inner.kind == StlNode::Kind::kString ? 1 : 4;
+    if (n < 0 || static_cast<std::size_t>(n) > buf_.remaining() / min_bytes)
+      fail(fmt::format("container claims {} elements but only {} bytes are left", n, buf_.remaining()), buf_.pos() - 4);
+    if (inner.kind == StlNode::Kind::kNumeric) {
+      append_values(inner.item, static_cast<std::size_t>(n), "container values");
+    } else {
+      for (std::int32_t i = 0; i < n; ++i) stl_node(inner, level + 1);
+    }
+    close_level(level, n);
+  }
+
+  void leaf_list_entry() {
+    // Leaves follow each other inside the entry; a counted leaf's size is an earlier leaf's value.
+    std::vector<std::int64_t> values(in_.leaf_list.size(), 0);
+    for (std::size_t k = 0; k < in_.leaf_list.size(); ++k) {
+      const LeafModel& leaf = *in_.leaf_list[k];
+      const bool mine = k == in_.leaf_index;
+      if (leaf.class_name == "TLeafC") {
+        auto s = read_tstring();
+        if (mine) append_string(s);
+        continue;
+      }
+      Item item;
+      if (!item_of_leaf(leaf, item)) fail(fmt::format("leaf '{}' has unknown class {}", leaf.name, leaf.class_name), buf_.pos());
+      std::size_t n = static_cast<std::size_t>(std::max(leaf.fLen, 1));
+      if (leaf.count) {
+        std::int64_t c = -1;
+        for (std::size_t j = 0; j < k; ++j)
+          if (in_.leaf_list[j] == leaf.count) c = values[j];
+        if (c < 0) fail(fmt::format("leaf '{}' is sized by '{}', which has no valid value before it", leaf.name,
+                                    leaf.count->name),
+                        buf_.pos());
+        n = static_cast<std::size_t>(c) * n;
+      }
+      if (n > buf_.remaining() / std::max<std::size_t>(item.disk_size, 1))
+        fail(fmt::format("leaf '{}' claims {} values but only {} bytes are left", leaf.name, n, buf_.remaining()),
+             buf_.pos());
+      auto src = buf_.bytes(n * item.disk_size, leaf.name);
+      if (n == 1 && item.coding == Item::Coding::kPlain && item.dtype != DType::kFloat32 &&
+          item.dtype != DType::kFloat64) {
+        std::int64_t v = 0;
+        for (std::size_t b = 0; b < item.disk_size; ++b) v = (v << 8) | static_cast<std::int64_t>(src[b]);
+        if (item.disk_size < 8 && (src[0] & std::byte{0x80}) != std::byte{0} &&
+            (item.dtype == DType::kInt8 || item.dtype == DType::kInt16 || item.dtype == DType::kInt32))
+          v -= std::int64_t{1} << (8 * item.disk_size);
+        values[k] = v;
+      }
+      if (mine) {
+        decode_items(item, src.data(), n, grow_values(n));
+        if (leaf.count) close_level(0, static_cast<std::int64_t>(n / std::max<std::size_t>(product(in_.inner_shape), 1)));
+      }
+    }
+  }
+
+  const Interpretation& in_;
+  const RawBasket& basket_;
+  entry_t lo_, hi_;
+  const BasketWhere& where_;
+  ElementCounts counts_;
+  RBuffer buf_;
+  Column out_;
+};
+
+}  // namespace
+
+Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
+                     const std::string& file_path, const ElementCounts& counts) {
+  return Decoder(in, basket, lo, hi, where, file_path, counts).run();
+}
+
+}  // namespace evclass::root::detail

@@ -1,0 +1,217 @@
+#include "evclass/root/tree.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "evclass/core/error.hpp"
+#include "evclass/core/parallel.hpp"
+#include "evclass/core/text.hpp"
+#include "root/basket.hpp"
+#include "root/decode.hpp"
+#include "root/file_impl.hpp"
+#include "root/interpretation.hpp"
+#include "root/tree_model.hpp"
+
+namespace evclass::root {
+
+using detail::BranchModel;
+using detail::Interpretation;
+
+struct Tree::Target {
+  const BranchModel* branch = nullptr;
+  Interpretation interpretation;
+};
+
+namespace {
+
+void collect(const BranchModel& b, int depth, const std::string& parent, const detail::StreamerRegistry& streamers,
+             std::vector<BranchInfo>& infos, std::vector<const BranchModel*>& models) {
+  BranchInfo info;
+  info.name = b.name;
+  info.parent = parent;
+  info.depth = depth;
+  info.class_name = b.class_name;
+  info.has_data = b.has_data();
+  const auto d = detail::describe(b, streamers);
+  info.type = d.type;
+  info.kind = d.kind;
+  info.readable = d.readable;
+  info.unsupported = d.unsupported;
+  info.entries = b.fEntries;
+  info.baskets = static_cast<std::int32_t>(b.baskets.size());
+  info.compressed_bytes = b.fZipBytes;
+  info.uncompressed_bytes = b.fTotBytes;
+  if (d.readable && d.kind != "leaflist") {
+    try {
+      info.dtype = detail::interpret(b, streamers).dtype();
+    } catch (const Error&) {
+    }
+  }
+  if (d.kind == "leaflist") {
+    for (const auto& l : b.leaves) {
+      LeafInfo li;
+      li.name = l->name;
+      try {
+        const auto in = detail::interpret(b, streamers, l.get());
+        li.readable = true;
+        li.type = std::string(column::dtype_name(in.dtype()));
+        if (l->count) li.type += "[" + l->count->name + "]";
+        else if (l->fLen > 1) li.type += fmt::format("[{}]", l->fLen);
+      } catch (const Error&) {
+        li.type = l->class_name;
+      }
+      info.leaves.push_back(std::move(li));
+    }
+  }
+  infos.push_back(std::move(info));
+  models.push_back(&b);
+  for (const auto& sub : b.branches) collect(*sub, depth + 1, b.name, streamers, infos, models);
+}
+
+}  // namespace
+
+Tree::Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const detail::TreeModel> model, std::string path,
+           int cycle)
+    : file_(std::move(file)), model_(std::move(model)), path_(std::move(path)), cycle_(cycle) {
+  for (const auto& b : model_->branches) collect(*b, 0, "", file_->streamers(), infos_, models_);
+}
+
+const std::string& Tree::name() const noexcept { return model_->name; }
+const std::string& Tree::title() const noexcept { return model_->title; }
+const std::string& Tree::class_name() const noexcept { return model_->class_name; }
+entry_t Tree::entries() const noexcept { return model_->entries; }
+
+bool Tree::has_branch(std::string_view name) const noexcept {
+  return std::any_of(infos_.begin(), infos_.end(), [&](const BranchInfo& b) { return b.name == name; });
+}
+
+const BranchInfo& Tree::branch(std::string_view name) const {
+  for (const auto& b : infos_)
+    if (b.name == name) return b;
+  std::vector<std::string> names;
+  for (const auto& b : infos_) names.push_back(b.name);
+  std::string msg = fmt::format("no branch '{}' in tree '{}' of {}", name, path_, file_->path());
+  if (auto hint = core::did_you_mean(name, names); !hint.empty()) msg += "; " + hint;
+  throw KeyNotFound(msg);
+}
+
+Tree::Target Tree::resolve(std::string_view name) const {
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    if (infos_[i].name == name) return {models_[i], detail::interpret(*models_[i], file_->streamers())};
+  // "branch.leaf" for one leaf of a leaf-list, or a leaf name that only one leaf-list has.
+  const BranchModel* found = nullptr;
+  const detail::LeafModel* leaf = nullptr;
+  for (const auto* b : models_) {
+    if (b->class_name != "TBranch" || b->leaves.size() < 2) continue;
+    for (const auto& l : b->leaves) {
+      if (name == b->name + "." + l->name || (name == l->name && !found)) {
+        found = b;
+        leaf = l.get();
+      }
+    }
+  }
+  if (found) return {found, detail::interpret(*found, file_->streamers(), leaf)};
+  (void)branch(name);  // throws KeyNotFound with suggestions
+  throw KeyNotFound(fmt::format("no branch '{}'", name));
+}
+
+column::Column Tree::read(std::string_view name, EntryRange range, ReadOptions options) const {
+  auto cols = read(std::vector<std::string>{std::string(name)}, range, options);
+  return std::move(cols.front());
+}
+
+std::vector<column::Column> Tree::read(const std::vector<std::string>& names, EntryRange range,
+                                       ReadOptions options) const {
+  std::vector<Target> targets;
+  targets.reserve(names.size());
+  for (const auto& n : names) targets.push_back(resolve(n));
+
+  // Sizes of per-element arrays inside split collections come from a sibling branch.
+  std::map<const BranchModel*, column::Column> counts;
+  for (const auto& t : targets) {
+    if (t.interpretation.layout != Interpretation::Layout::kCollectionPointerArray) continue;
+    const BranchModel* c = t.interpretation.count_branch;
+    if (counts.count(c)) continue;
+    const auto cin = detail::interpret(*c, file_->streamers());
+    if (cin.layout != Interpretation::Layout::kCollectionMember || cin.dtype() != column::DType::kInt32)
+      throw Unsupported(fmt::format("branch '{}' is sized by '{}', which is not an int32 member", t.branch->name, c->name));
+    counts.emplace(c, read(c->name, range, options));
+  }
+
+  struct Task {
+    std::size_t target;
+    std::size_t basket;
+    entry_t lo, hi;       // within the basket
+    entry_t out_entry;    // first output entry (relative to range start)
+  };
+  std::vector<Task> tasks;
+  std::vector<std::size_t> first_task(targets.size() + 1, 0);
+  std::vector<entry_t> starts(targets.size()), stops(targets.size());
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const BranchModel& b = *targets[i].branch;
+    const entry_t n = b.fEntries;
+    const entry_t start = std::clamp<entry_t>(range.start, 0, n);
+    const entry_t stop = range.stop < 0 ? n : std::clamp<entry_t>(range.stop, start, n);
+    starts[i] = start;
+    stops[i] = stop;
+    first_task[i] = tasks.size();
+    if (stop > start && b.baskets.empty())
+      throw CorruptFile(detail::corrupt_message(
+          fmt::format("branch has {} entries but no baskets holding them", n), "the TTree record",
+          {fmt::format("TTree '{}'", path_), fmt::format("TBranch '{}'", b.name)}, file_->path()));
+    for (std::size_t k = 0; k < b.baskets.size(); ++k) {
+      const auto& r = b.baskets[k];
+      const entry_t lo = std::max(start, r.first), hi = std::min(stop, r.last);
+      if (lo >= hi) continue;
+      tasks.push_back({i, k, lo - r.first, hi - r.first, lo - start});
+    }
+  }
+  first_task[targets.size()] = tasks.size();
+
+  std::vector<column::Column> pieces(tasks.size());
+  core::parallel_for(tasks.size(), core::Context{options.threads}, [&](std::size_t ti) {
+    const Task& task = tasks[ti];
+    const Target& t = targets[task.target];
+    const detail::BasketRef& ref = t.branch->baskets[task.basket];
+    const detail::BasketWhere where{path_, t.branch->name, task.basket};
+    const detail::RawBasket raw = detail::read_basket(*file_, ref, where);
+    detail::ElementCounts ec;
+    if (t.interpretation.layout == Interpretation::Layout::kCollectionPointerArray) {
+      ec.column = &counts.at(t.interpretation.count_branch);
+      ec.first_entry = task.out_entry;
+    }
+    pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+  });
+
+  std::vector<column::Column> out(targets.size());
+  core::parallel_for(targets.size(), core::Context{options.threads}, [&](std::size_t i) {
+    column::Column prototype(targets[i].interpretation.dtype());
+    prototype.set_inner_shape(targets[i].interpretation.inner_shape);
+    prototype.mutable_offsets().assign(targets[i].interpretation.jagged_depth(), column::Offsets{0});
+    std::vector<column::Column> mine;
+    for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) mine.push_back(std::move(pieces[k]));
+    if (mine.empty()) {
+      prototype.set_flat_entries(0);
+      out[i] = std::move(prototype);
+    } else {
+      out[i] = column::concat(std::move(mine), prototype);
+    }
+  });
+  return out;
+}
+
+std::string Tree::basket_codecs(std::string_view name) const {
+  const BranchModel* b = nullptr;
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    if (infos_[i].name == name) b = models_[i];
+  if (!b) (void)branch(name);
+  std::map<std::string, int> counts;
+  for (const auto& r : b->baskets) counts[std::string(detail::codec_tag(detail::basket_codec(*file_, r)))]++;
+  std::string out;
+  for (const auto& [tag, n] : counts) out += fmt::format("{}{}:{}", out.empty() ? "" : " ", tag, n);
+  return out;
+}
+
+}  // namespace evclass::root
