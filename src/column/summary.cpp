@@ -1,6 +1,8 @@
 #include "evclass/column/summary.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace evclass::column {
 
@@ -10,8 +12,14 @@ class Accumulator {
  public:
   void add(double v) {
     sum_.sum += v;
-    sum_.min = sum_.min ? std::min(*sum_.min, v) : v;
-    sum_.max = sum_.max ? std::max(*sum_.max, v) : v;
+    // The first value starts min and max; later ones replace them only when smaller or larger,
+    // so a NaN is skipped unless it comes first (as the JavaScript reference does).
+    if (!sum_.min) {
+      sum_.min = sum_.max = v;
+    } else {
+      if (v < *sum_.min) sum_.min = v;
+      if (v > *sum_.max) sum_.max = v;
+    }
     if (sum_.first5.size() < 5) sum_.first5.push_back(v);
     ++sum_.n_values;
   }
