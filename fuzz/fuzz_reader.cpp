@@ -16,22 +16,18 @@
 #include <string>
 #include <vector>
 
+#include "evclass/column/summary.hpp"
 #include "evclass/core/error.hpp"
 #include "evclass/root/file.hpp"
 #include "evclass/root/tree.hpp"
 
 namespace {
 
-// Touches every value so that lazily wrong offsets or sizes are exercised, not just stored.
+// Summarises every value exactly as `inspect --stats` does, so wrong offsets or sizes are
+// dereferenced here rather than just stored.
 std::size_t consume(const evclass::column::Column& c) {
-  std::size_t n = c.size();
-  if (c.is_string()) {
-    for (std::size_t i = 0; i < n; ++i) n += c.string_at(i).size();
-  } else {
-    for (std::size_t i = 0; i < c.data().size() && i < (std::size_t{1} << 20); i += 64) n += i;
-    for (evclass::entry_t e = 0; e < c.entries(); ++e) n += c.entry_value_range(e).second;
-  }
-  return n;
+  const auto s = evclass::column::summarize(c);
+  return s.n_values + static_cast<std::size_t>(s.entries) + s.first5.size() + s.first5_strings.size();
 }
 
 void read_tree(const evclass::root::Tree& tree, std::size_t& sink) {

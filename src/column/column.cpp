@@ -56,7 +56,7 @@ void Column::append(const Column& other) {
                  other.inner_shape_ == inner_shape_,
              "appending a column of a different layout");
   if (flat_entries_ >= 0 || other.flat_entries_ >= 0)
-    flat_entries_ = std::max<entry_t>(flat_entries_, 0) + other.entries();
+    flat_entries_ = entries() + other.entries();
   for (std::size_t k = 0; k < offsets_.size(); ++k) {
     auto& mine = offsets_[k];
     const auto& theirs = other.offsets_[k];
