@@ -484,6 +484,7 @@ BranchDescription describe(const BranchModel& b, const StreamerRegistry& streame
     d.readable = false;
     d.unsupported = e.what();
     d.type = b.fClassName.empty() ? b.class_name : b.fClassName;
+    if (b.fType == 1) d.type = b.name;  // a base class split into its own branch
     if (member) {
       if (const StreamerElement* el = find_element(b, streamers)) d.type = el->type_name;
     }

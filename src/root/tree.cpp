@@ -208,7 +208,8 @@ std::string Tree::basket_codecs(std::string_view name) const {
     if (infos_[i].name == name) b = models_[i];
   if (!b) (void)branch(name);
   std::map<std::string, int> counts;
-  for (const auto& r : b->baskets) counts[std::string(detail::codec_tag(detail::basket_codec(*file_, r)))]++;
+  for (const auto& r : b->baskets)
+    counts[r.embedded ? "embedded" : std::string(detail::codec_tag(detail::basket_codec(*file_, r)))]++;
   std::string out;
   for (const auto& [tag, n] : counts) out += fmt::format("{}{}:{}", out.empty() ? "" : " ", tag, n);
   return out;
