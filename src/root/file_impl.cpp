@@ -16,6 +16,12 @@ constexpr std::size_t kMaxKeys = 10'000'000;
 FileImpl::FileImpl(std::shared_ptr<Source> source) : source_(std::move(source)) {
   RBuffer buf(source_->bytes(), Origin{source_->path(), 0});
   header_ = read_file_header(buf);
+  if (header_.fEND > source_->size())
+    throw CorruptFile(corrupt_message(
+        fmt::format("the file is truncated: its header says it ends at byte {} (fEND) but it has only {} bytes "
+                    "(was it cut while being copied or written?)",
+                    header_.fEND, source_->size()),
+        "file offset 0", {"the file header"}, source_->path()));
   // The top directory record follows the file's own key and name.
   const std::int64_t dir_pos = std::int64_t{header_.fBEGIN} + header_.fNbytesName;
   auto dir_bytes = range(dir_pos, std::min<std::int64_t>(42, source_->size() - dir_pos), "the top directory record");
