@@ -90,9 +90,9 @@ int dump(const std::string& path, const DumpOptions& o, std::ostream& out, std::
         continue;
       }
       if (b.kind == "leaflist")
-        for (const auto& l : b.leaves) names.push_back(b.name + "." + l.name);
+        for (const auto& l : b.leaves) names.push_back(b.path + "." + l.name);
       else
-        names.push_back(b.name);
+        names.push_back(b.path);
     }
   }
   if (o.max_items < 0) throw ConfigError(fmt::format("--max-items={} is invalid: must be >= 0", o.max_items));

@@ -47,6 +47,7 @@ ordered_json summary_json(const column::Summary& s, bool with_entries) {
 ordered_json branch_stats_json(const root::Tree& tree, const root::BranchInfo& b, int threads) {
   ordered_json j;
   j["name"] = b.name;
+  if (b.path != b.name) j["path"] = b.path;
   j["kind"] = b.kind;
   j["type"] = b.type;
   if (!b.readable) {
@@ -56,9 +57,8 @@ ordered_json branch_stats_json(const root::Tree& tree, const root::BranchInfo& b
   }
   root::ReadOptions ro{threads};
   if (b.kind == "leaflist") {
-    std::vector<std::string> names;
-    for (const auto& l : b.leaves) names.push_back(b.name + "." + l.name);
-    const auto cols = tree.read(names, {}, ro);
+    std::vector<column::Column> cols;
+    for (const auto& l : b.leaves) cols.push_back(tree.read_leaf(b, l.name, {}, ro));
     std::vector<const column::Column*> ptrs;
     for (const auto& c : cols) ptrs.push_back(&c);
     auto all = summary_json(column::summarize_interleaved(ptrs), true);
@@ -73,7 +73,7 @@ ordered_json branch_stats_json(const root::Tree& tree, const root::BranchInfo& b
     j["leaves"] = leaves;
     return j;
   }
-  const auto col = tree.read(b.name, {}, ro);
+  const auto col = tree.read(b, {}, ro);
   const auto stats = summary_json(column::summarize(col), true);
   for (auto& [k, v] : stats.items()) j[k] = v;
   return j;
@@ -102,7 +102,7 @@ void print_json(const root::File& file, const std::vector<root::ObjectInfo>& tre
       } else {
         ordered_json j{{"name", b.name}, {"kind", b.kind}, {"type", b.type}, {"entries", b.entries},
                        {"baskets", b.baskets}, {"compressedBytes", b.compressed_bytes},
-                       {"uncompressedBytes", b.uncompressed_bytes}, {"compression", tree.basket_codecs(b.name)}};
+                       {"uncompressedBytes", b.uncompressed_bytes}, {"compression", tree.basket_codecs(b)}};
         if (!b.readable) j["unsupported"] = b.unsupported;
         jb.push_back(j);
       }
@@ -139,10 +139,10 @@ void print_text(const root::File& file, const std::vector<root::ObjectInfo>& tre
     for (const auto& b : tree.branches()) {
       const std::string name = std::string(static_cast<std::size_t>(b.depth) * 2, ' ') + b.name;
       fmt::print(out, "  {:<32} {:<22} {:<24} {:>7} {:>12} {:>12}  {}\n", name, b.type, b.kind, b.baskets,
-                 b.compressed_bytes, b.uncompressed_bytes, b.has_data ? tree.basket_codecs(b.name) : "");
+                 b.compressed_bytes, b.uncompressed_bytes, b.has_data ? tree.basket_codecs(b) : "");
       if (!b.readable && b.has_data) fmt::print(out, "      (not readable: {})\n", b.unsupported);
       if (o.stats && b.has_data && b.readable && b.kind != "leaflist") {
-        const auto s = column::summarize(tree.read(b.name, {}, {o.threads}));
+        const auto s = column::summarize(tree.read(b, {}, {o.threads}));
         if (s.is_string)
           fmt::print(out, "      {} strings, first: {}\n", s.n_values, fmt::join(s.first5_strings, " | "));
         else if (s.n_values > 0)

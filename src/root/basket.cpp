@@ -93,6 +93,10 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
     }
     h.fBufferSize = buf.i32("fBufferSize");
     h.fNevBufSize = buf.i32("fNevBufSize");
+    if (h.fNevBufSize < 0) {  // ROOT 6.12+ flags: a negative size is followed by one byte of I/O bits
+      h.fNevBufSize = -h.fNevBufSize;
+      buf.u8("fIOBits");
+    }
     h.fNevBuf = buf.i32("fNevBuf");
     h.fLast = buf.i32("fLast");
     h.flag = buf.i8("flag");

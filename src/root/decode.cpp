@@ -33,6 +33,7 @@ void bswap_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
 }  // namespace
 
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  if (n == 0) return;  // nothing to copy; dst may be null when the column is still empty
   if (item.coding == Item::Coding::kPlain) {
     switch (item.disk_size) {
       case 1:
@@ -105,9 +106,9 @@ class Decoder {
  private:
   [[noreturn]] void fail(const std::string& what, std::size_t pos) const { buf_.fail_at(what, pos); }
 
-  bool has_offsets() const { return !basket_.offsets.empty(); }
-  std::size_t entry_begin(entry_t e) const { return static_cast<std::size_t>(basket_.offsets[static_cast<std::size_t>(e)]); }
-  std::size_t entry_end(entry_t e) const { return static_cast<std::size_t>(basket_.offsets[static_cast<std::size_t>(e) + 1]); }
+  bool has_offsets() const { return !offsets_->empty(); }
+  std::size_t entry_begin(entry_t e) const { return static_cast<std::size_t>((*offsets_)[static_cast<std::size_t>(e)]); }
+  std::size_t entry_end(entry_t e) const { return static_cast<std::size_t>((*offsets_)[static_cast<std::size_t>(e) + 1]); }
 
   std::byte* grow_values(std::size_t n) {
     auto& data = out_.data();
@@ -135,10 +136,33 @@ class Decoder {
     for (std::size_t e = 0; e < n; ++e) decode_items(in_.item, src + e * stride, per_entry, dst + e * out_stride);
   }
 
+  // Entry offsets rebuilt from a sizes branch, for baskets written without them. The sizes must
+  // cover the basket from its first entry (index first_entry + e - lo_ for basket entry e).
+  void offsets_from_sizes(std::size_t item_bytes) {
+    if (!in_.size_branch) fail("basket of a variable-length branch has no entry offsets", 0);
+    if (!counts_.column || counts_.first_entry < lo_) throw NeedsSizes{};
+    auto& offsets = generated_offsets_;
+    offsets.assign(1, 0);
+    std::size_t at = 0;
+    for (entry_t e = 0; e < hi_; ++e) {
+      const auto index = static_cast<std::size_t>(counts_.first_entry + (e - lo_));
+      if (index >= counts_.column->size()) throw NeedsSizes{};
+      const double n = counts_.column->value_as_double(index);
+      if (n < 0 || n * static_cast<double>(item_bytes) > static_cast<double>(basket_.data.size() - at))
+        fail(fmt::format("entry {} has {} items by its size branch '{}', more than the basket holds", e, n,
+                         in_.size_branch->name),
+             at);
+      at += static_cast<std::size_t>(n) * item_bytes;
+      offsets.push_back(static_cast<std::int32_t>(at));
+    }
+  }
+
   void counted() {
     const std::size_t item_bytes = in_.item.disk_size * product(in_.inner_shape);
-    if (!has_offsets())
-      fail("basket of a variable-length branch has no entry offsets", 0);
+    if (!has_offsets()) {
+      offsets_from_sizes(item_bytes);
+      offsets_ = &generated_offsets_;
+    }
     auto& offs = out_.mutable_offsets()[0];
     offs.reserve(static_cast<std::size_t>(hi_ - lo_) + 1);
     std::int64_t items = 0;
@@ -224,6 +248,7 @@ class Decoder {
       case L::kPointerArray: pointer_array_entry(e); break;
       case L::kCollectionPointerArray: collection_pointer_array_entry(e); break;
       case L::kStl: stl_entry(); break;
+      case L::kCollectionStl: collection_stl_entry(e); break;
       case L::kLeafListVar: leaf_list_entry(); break;
       default: break;
     }
@@ -298,17 +323,36 @@ class Decoder {
     close_level(0, static_cast<std::int64_t>(last - first));
   }
 
+  void collection_stl_entry(entry_t e) {
+    const entry_t a = counts_.first_entry + (e - lo_);
+    const std::int32_t n = counts_.column->values<std::int32_t>()[static_cast<std::size_t>(a)];
+    const std::size_t end = read_container_header();
+    if (n < 0 || static_cast<std::size_t>(n) > buf_.remaining())
+      fail(fmt::format("collection claims {} elements but only {} bytes are left", n, buf_.remaining()), buf_.pos());
+    for (std::int32_t i = 0; i < n; ++i) stl_node(*in_.stl, 1);
+    close_level(0, n);
+    if (buf_.pos() != end)
+      fail(fmt::format("collection member should end at byte {} by its byte count but ended at byte {}", end, buf_.pos()),
+           buf_.pos());
+  }
+
+  // A byte count with bit 0x40000000 and a version; returns where the container ends.
+  std::size_t read_container_header() {
+    const std::size_t start = buf_.pos();
+    const std::uint32_t count = buf_.u32("container byte count");
+    if (!(count & 0x40000000)) fail("container does not start with a byte count", start);
+    const std::size_t end = buf_.pos() + (count & ~0x40000000u);
+    const std::uint16_t version = buf_.u16("container version");
+    if (version & 0x4000)
+      throw Unsupported(fmt::format("container of branch '{}' is streamed member-wise, which evclass does not read yet",
+                                    where_.branch_name));
+    if (end > buf_.size()) fail(fmt::format("container byte count {} runs past the basket", count & ~0x40000000u), start);
+    return end;
+  }
+
   void stl_entry() {
     if (in_.stl_header) {
-      const std::size_t start = buf_.pos();
-      const std::uint32_t count = buf_.u32("container byte count");
-      if (!(count & 0x40000000)) fail("container does not start with a byte count", start);
-      const std::size_t end = buf_.pos() + (count & ~0x40000000u);
-      const std::uint16_t version = buf_.u16("container version");
-      if (version & 0x4000)
-        throw Unsupported(fmt::format("container of branch '{}' is streamed member-wise, which evclass does not read yet",
-                                      where_.branch_name));
-      if (end > buf_.size()) fail(fmt::format("container byte count {} runs past the basket", count & ~0x40000000u), start);
+      const std::size_t end = read_container_header();
       stl_node(*in_.stl, 0);
       if (buf_.pos() != end)
         fail(fmt::format("container should end at byte {} by its byte count but ended at byte {}", end, buf_.pos()),
@@ -388,6 +432,8 @@ class Decoder {
   ElementCounts counts_;
   RBuffer buf_;
   Column out_;
+  const std::vector<std::int32_t>* offsets_ = &basket_.offsets;
+  std::vector<std::int32_t> generated_offsets_;
 };
 
 }  // namespace

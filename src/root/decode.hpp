@@ -9,11 +9,17 @@
 
 namespace evclass::root::detail {
 
-/// Per-element counts for kCollectionPointerArray, aligned with the entries decoded.
+/// Sizes from another branch, aligned with the entries decoded: per element for
+/// kCollectionPointerArray (a jagged int32 column), per entry for kCollectionStl and for
+/// kCounted / kCollectionMember baskets without entry offsets (a flat integer column).
 struct ElementCounts {
-  const column::Column* column = nullptr;  ///< jagged int32 column of the count branch
+  const column::Column* column = nullptr;  ///< integer column of the count branch
   entry_t first_entry = 0;                 ///< its entry corresponding to the first decoded entry
 };
+
+/// Thrown by decode_basket when a basket has no entry offsets and they must be rebuilt from the
+/// sizes branch (Interpretation::size_branch): the caller reads that branch and decodes again.
+struct NeedsSizes {};
 
 /// Decodes entries [lo, hi) (counted within the basket) into a new column piece.
 [[nodiscard]] column::Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,

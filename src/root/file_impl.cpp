@@ -33,6 +33,7 @@ FileImpl::FileImpl(std::shared_ptr<Source> source) : source_(std::move(source)) 
   }
   read_directory(top.fSeekKeys, top.fNbytesKeys, "", 0);
   read_streamer_infos();
+  streamers_.add_builtin_fallbacks();
 }
 
 std::span<const std::byte> FileImpl::range(std::int64_t offset, std::int64_t length, std::string_view what) const {

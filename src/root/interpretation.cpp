@@ -118,6 +118,7 @@ bool stl_value_item(const std::string& t, Item& out) {
   static const std::pair<const char*, Item> kTypes[] = {
       {"bool", plain(DType::kBool, 1)},           {"Bool_t", plain(DType::kBool, 1)},
       {"char", plain(DType::kInt8, 1)},           {"Char_t", plain(DType::kInt8, 1)},
+      {"signedchar", plain(DType::kInt8, 1)},
       {"int8_t", plain(DType::kInt8, 1)},         {"unsignedchar", plain(DType::kUInt8, 1)},
       {"UChar_t", plain(DType::kUInt8, 1)},       {"uint8_t", plain(DType::kUInt8, 1)},
       {"short", plain(DType::kInt16, 2)},         {"Short_t", plain(DType::kInt16, 2)},
@@ -264,6 +265,7 @@ Interpretation interpret_plain(const BranchModel& b, const LeafModel* only) {
   if (leaf.count) {
     in.layout = Interpretation::Layout::kCounted;
     in.inner_shape = leaf_shape(leaf);
+    if (leaf.count_branch && leaf.count_branch->leaves.size() == 1) in.size_branch = leaf.count_branch;
     return in;
   }
   in.layout = Interpretation::Layout::kFixed;
@@ -290,21 +292,34 @@ Interpretation interpret_element(const BranchModel& b, const StreamerRegistry& s
     unsupported(b, b.fClassName.empty() ? b.class_name : b.fClassName,
                 "it is a split object whose data live in its sub-branches; read those instead");
   }
-  if (b.fType == 41) unsupported(b, b.fClassName, "members of split STL collections are not supported yet");
-  if (b.fType == 31) {
+  // Members of a split TClonesArray (31) or STL collection (41): the values of every element of
+  // the entry, one after the other, without a header.
+  if (b.fType == 31 || b.fType == 41) {
     if (st > 0 && st < kOffsetL && basic_item(st, range, in.item)) {
       in.layout = L::kCollectionMember;
+      in.size_branch = b.branch_count;
       return in;
     }
     if (st > kOffsetL && st < kOffsetP && basic_item(st - kOffsetL, range, in.item)) {
       in.layout = L::kCollectionMember;
       in.inner_shape = element_shape(e, b, e ? e->array_length : 0);
+      in.size_branch = b.branch_count;
       return in;
     }
     if (st > kOffsetP && st < kOffsetP + 20 && basic_item(st - kOffsetP, range, in.item)) {
       if (!b.branch_count2) unsupported(b, "pointer array", "the branch holding its sizes (fBranchCount2) is missing");
       in.layout = L::kCollectionPointerArray;
       in.count_branch = b.branch_count2;
+      return in;
+    }
+    if (b.fType == 41 && (st == kSTL || st == kSTLstring || st == kStreamer)) {
+      const std::string type = e ? strip_std(e->type_name) : std::string{};
+      auto node = parse_stl_type(type);
+      if (!node) unsupported(b, e ? e->type_name : "an STL container", "this container type is not supported yet");
+      if (!b.branch_count) unsupported(b, type, "the branch holding the collection sizes (fBranchCount) is missing");
+      in.layout = L::kCollectionStl;
+      in.stl = node;
+      in.count_branch = b.branch_count;
       return in;
     }
     unsupported(b, e ? e->type_name : fmt::format("streamer type {}", st), "this member type of a split collection");
@@ -380,7 +395,8 @@ DType Interpretation::dtype() const noexcept {
     case Layout::kString:
     case Layout::kCharStar:
     case Layout::kCharArray: return DType::kString;
-    case Layout::kStl: {
+    case Layout::kStl:
+    case Layout::kCollectionStl: {
       const StlNode* n = stl.get();
       while (n->kind == StlNode::Kind::kSequence) n = n->inner.get();
       return n->kind == StlNode::Kind::kString ? DType::kString : n->item.dtype;
@@ -398,6 +414,7 @@ std::size_t Interpretation::jagged_depth() const noexcept {
     case Layout::kCollectionMember: return 1;
     case Layout::kCollectionPointerArray: return 2;
     case Layout::kStl: return stl_depth(*stl);
+    case Layout::kCollectionStl: return 1 + stl_depth(*stl);
     case Layout::kLeafListVar: return leaf_list[leaf_index]->count ? 1 : 0;
     default: return 0;
   }
@@ -417,7 +434,7 @@ Interpretation interpret(const BranchModel& branch, const StreamerRegistry& stre
 BranchDescription describe(const BranchModel& b, const StreamerRegistry& streamers) {
   BranchDescription d;
   const bool member = b.class_name == "TBranchElement" && b.fID >= 0;
-  const std::string prefix = b.fType == 31 ? "collection-member:" : member ? "member:" : "";
+  const std::string prefix = (b.fType == 31 || b.fType == 41) ? "collection-member:" : member ? "member:" : "";
   if (b.class_name == "TBranch" && b.leaves.size() > 1) {
     d.type = b.title;
     d.kind = "leaflist";
@@ -472,6 +489,7 @@ BranchDescription describe(const BranchModel& b, const StreamerRegistry& streame
         d.type = fmt::format("char[{}]", in.char_array_size);
         d.kind = prefix + "string";
         break;
+      case L::kCollectionStl:
       case L::kStl: {
         const StreamerElement* e = member ? find_element(b, streamers) : nullptr;
         d.type = strip_std(e ? e->type_name : b.fClassName);

@@ -8,6 +8,9 @@
 //   kPointerArray     flag byte, then a variable number of values (Float_t* fX; //[fN] members)
 //   kCollectionMember one item per collection element (split TClonesArray member fType 31)
 //   kCollectionPointerArray  per element: flag byte + count values, count from a sibling branch
+//   kCollectionStl    STL members of a split STL collection (fType 41): one version header per
+//                     entry, then each element's container without a header; the number of
+//                     elements comes from the collection's size branch
 //   kString           ROOT TString format strings (TLeafC, TString, top-level std::string)
 //   kCharStar         int32 length + characters (char* members)
 //   kCharArray        fixed-size char[N], read up to the first NUL
@@ -54,6 +57,7 @@ struct Interpretation {
     kPointerArray,
     kCollectionMember,
     kCollectionPointerArray,
+    kCollectionStl,
     kString,
     kCharStar,
     kCharArray,
@@ -68,7 +72,10 @@ struct Interpretation {
   std::size_t char_array_size = 0;
   std::shared_ptr<StlNode> stl;  ///< kStl: the container
   bool stl_header = true;        ///< kStl: entries start with a byte count and version
-  const BranchModel* count_branch = nullptr;  ///< kCollectionPointerArray: per-element counts
+  const BranchModel* count_branch = nullptr;  ///< kCollection{PointerArray,Stl}: the branch of the sizes
+  /// kCounted / kCollectionMember: the branch whose values are each entry's number of items; used
+  /// only for baskets written without entry offsets (ROOT's kGenerateOffsetMap).
+  const BranchModel* size_branch = nullptr;
   std::vector<const LeafModel*> leaf_list;    ///< kLeafListVar: all leaves of the branch
   std::size_t leaf_index = 0;                 ///< kLeafListVar: which leaf to read
 

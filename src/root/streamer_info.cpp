@@ -134,6 +134,58 @@ void StreamerRegistry::add(StreamerInfo info) {
   versions.push_back(std::move(info));
 }
 
+namespace {
+
+StreamerElement element(std::string element_class, std::string name, int type, std::string type_name) {
+  StreamerElement e;
+  e.element_class = std::move(element_class);
+  e.name = std::move(name);
+  e.type = type;
+  e.type_name = std::move(type_name);
+  return e;
+}
+
+StreamerInfo leaf_class(const char* name, int basic, const char* type_name) {
+  StreamerInfo info{name, 1, 0, {}};
+  info.elements.push_back(element("TStreamerBase", "TLeaf", stype::kBase, "BASE"));
+  info.elements.push_back(element("TStreamerBasicType", "fMinimum", basic, type_name));
+  info.elements.push_back(element("TStreamerBasicType", "fMaximum", basic, type_name));
+  return info;
+}
+
+}  // namespace
+
+void StreamerRegistry::add_builtin_fallbacks() {
+  // TLeaf version 2 and its subclasses version 1, unchanged since ROOT 3.
+  StreamerInfo leaf{"TLeaf", 2, 0, {}};
+  leaf.elements.push_back(element("TStreamerBase", "TNamed", stype::kBase, "BASE"));
+  leaf.elements.push_back(element("TStreamerBasicType", "fLen", stype::kInt, "Int_t"));
+  leaf.elements.push_back(element("TStreamerBasicType", "fLenType", stype::kInt, "Int_t"));
+  leaf.elements.push_back(element("TStreamerBasicType", "fOffset", stype::kInt, "Int_t"));
+  leaf.elements.push_back(element("TStreamerBasicType", "fIsRange", stype::kBool, "Bool_t"));
+  leaf.elements.push_back(element("TStreamerBasicType", "fIsUnsigned", stype::kBool, "Bool_t"));
+  leaf.elements.push_back(element("TStreamerObjectPointer", "fLeafCount", stype::kObjectP, "TLeaf*"));
+  std::vector<StreamerInfo> builtins = {
+      leaf,
+      leaf_class("TLeafB", stype::kChar, "Char_t"),
+      leaf_class("TLeafS", stype::kShort, "Short_t"),
+      leaf_class("TLeafI", stype::kInt, "Int_t"),
+      leaf_class("TLeafL", stype::kLong64, "Long64_t"),
+      leaf_class("TLeafG", stype::kLong, "Long_t"),
+      leaf_class("TLeafF", stype::kFloat, "Float_t"),
+      leaf_class("TLeafD", stype::kDouble, "Double_t"),
+      leaf_class("TLeafO", stype::kBool, "Bool_t"),
+      leaf_class("TLeafC", stype::kInt, "Int_t"),
+  };
+  StreamerInfo element_leaf{"TLeafElement", 1, 0, {}};
+  element_leaf.elements.push_back(element("TStreamerBase", "TLeaf", stype::kBase, "BASE"));
+  element_leaf.elements.push_back(element("TStreamerBasicType", "fID", stype::kInt, "Int_t"));
+  element_leaf.elements.push_back(element("TStreamerBasicType", "fType", stype::kInt, "Int_t"));
+  builtins.push_back(element_leaf);
+  for (auto& b : builtins)
+    if (!find(b.class_name, b.class_version)) add(std::move(b));
+}
+
 const StreamerInfo* StreamerRegistry::find(std::string_view class_name, int version) const {
   auto it = infos_.find(class_name);
   if (it == infos_.end()) return nullptr;

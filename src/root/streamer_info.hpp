@@ -65,6 +65,9 @@ struct StreamerInfo {
 
 class StreamerRegistry {
  public:
+  /// Adds built-in descriptions of the leaf classes for files whose writer left them out of the
+  /// streamer-info record (some non-ROOT writers do); versions the file describes are kept.
+  void add_builtin_fallbacks();
   /// Builds the registry from the deserialised TList of the streamer-info record.
   void add_from_list(const Object& list);
   void add(StreamerInfo info);

@@ -26,10 +26,12 @@ struct Tree::Target {
 
 namespace {
 
-void collect(const BranchModel& b, int depth, const std::string& parent, const detail::StreamerRegistry& streamers,
-             std::vector<BranchInfo>& infos, std::vector<const BranchModel*>& models) {
+void collect(const BranchModel& b, int depth, const std::string& parent, const std::string& parent_path,
+             const detail::StreamerRegistry& streamers, std::vector<BranchInfo>& infos,
+             std::vector<const BranchModel*>& models) {
   BranchInfo info;
   info.name = b.name;
+  info.path = parent_path.empty() ? b.name : parent_path + "/" + b.name;
   info.parent = parent;
   info.depth = depth;
   info.class_name = b.class_name;
@@ -65,9 +67,10 @@ void collect(const BranchModel& b, int depth, const std::string& parent, const d
       info.leaves.push_back(std::move(li));
     }
   }
+  const std::string path = info.path;
   infos.push_back(std::move(info));
   models.push_back(&b);
-  for (const auto& sub : b.branches) collect(*sub, depth + 1, b.name, streamers, infos, models);
+  for (const auto& sub : b.branches) collect(*sub, depth + 1, b.name, path, streamers, infos, models);
 }
 
 }  // namespace
@@ -75,7 +78,7 @@ void collect(const BranchModel& b, int depth, const std::string& parent, const d
 Tree::Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const detail::TreeModel> model, std::string path,
            int cycle)
     : file_(std::move(file)), model_(std::move(model)), path_(std::move(path)), cycle_(cycle) {
-  for (const auto& b : model_->branches) collect(*b, 0, "", file_->streamers(), infos_, models_);
+  for (const auto& b : model_->branches) collect(*b, 0, "", "", file_->streamers(), infos_, models_);
 }
 
 const std::string& Tree::name() const noexcept { return model_->name; }
@@ -84,12 +87,30 @@ const std::string& Tree::class_name() const noexcept { return model_->class_name
 entry_t Tree::entries() const noexcept { return model_->entries; }
 
 bool Tree::has_branch(std::string_view name) const noexcept {
-  return std::any_of(infos_.begin(), infos_.end(), [&](const BranchInfo& b) { return b.name == name; });
+  return std::any_of(infos_.begin(), infos_.end(),
+                     [&](const BranchInfo& b) { return b.path == name || b.name == name; });
 }
 
-const BranchInfo& Tree::branch(std::string_view name) const {
-  for (const auto& b : infos_)
-    if (b.name == name) return b;
+std::size_t Tree::index_of(std::string_view name) const {
+  std::vector<std::size_t> by_path;
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    if (infos_[i].path == name) by_path.push_back(i);
+  if (by_path.size() == 1) return by_path.front();
+  if (by_path.size() > 1)
+    throw KeyNotFound(fmt::format("branch path '{}' is ambiguous in tree '{}' of {}: {} branches have it (the file "
+                                  "holds several top-level branches of that name); read them through Tree::branches()",
+                                  name, path_, file_->path(), by_path.size()));
+  std::vector<std::size_t> matches;
+  for (std::size_t i = 0; i < infos_.size(); ++i)
+    if (infos_[i].name == name) matches.push_back(i);
+  if (matches.size() == 1) return matches.front();
+  if (matches.size() > 1) {
+    std::vector<std::string> paths;
+    for (auto i : matches) paths.push_back("'" + infos_[i].path + "'");
+    throw KeyNotFound(fmt::format("branch name '{}' is ambiguous in tree '{}' of {}: {} branches have it; name one "
+                                  "by its path: {}",
+                                  name, path_, file_->path(), matches.size(), fmt::join(paths, ", ")));
+  }
   std::vector<std::string> names;
   for (const auto& b : infos_) names.push_back(b.name);
   std::string msg = fmt::format("no branch '{}' in tree '{}' of {}", name, path_, file_->path());
@@ -97,24 +118,43 @@ const BranchInfo& Tree::branch(std::string_view name) const {
   throw KeyNotFound(msg);
 }
 
+const BranchInfo& Tree::branch(std::string_view name) const { return infos_[index_of(name)]; }
+
 Tree::Target Tree::resolve(std::string_view name) const {
-  for (std::size_t i = 0; i < infos_.size(); ++i)
-    if (infos_[i].name == name) return {models_[i], detail::interpret(*models_[i], file_->streamers())};
-  // "branch.leaf" for one leaf of a leaf-list, or a leaf name that only one leaf-list has.
-  const BranchModel* found = nullptr;
-  const detail::LeafModel* leaf = nullptr;
-  for (const auto* b : models_) {
-    if (b->class_name != "TBranch" || b->leaves.size() < 2) continue;
-    for (const auto& l : b->leaves) {
-      if (name == b->name + "." + l->name || (name == l->name && !found)) {
-        found = b;
-        leaf = l.get();
-      }
+  // "branch.leaf" (or a leaf name no branch has) reads one leaf of a leaf-list.
+  auto is_leaf_list = [](const BranchModel* b) { return b->class_name == "TBranch" && b->leaves.size() > 1; };
+  if (!has_branch(name)) {
+    if (const auto dot = name.rfind('.'); dot != std::string_view::npos && has_branch(name.substr(0, dot))) {
+      const BranchModel* b = models_[index_of(name.substr(0, dot))];
+      if (is_leaf_list(b))
+        for (const auto& l : b->leaves)
+          if (l->name == name.substr(dot + 1)) return {b, detail::interpret(*b, file_->streamers(), l.get())};
     }
+    for (const auto* b : models_)
+      if (is_leaf_list(b))
+        for (const auto& l : b->leaves)
+          if (l->name == name) return {b, detail::interpret(*b, file_->streamers(), l.get())};
   }
-  if (found) return {found, detail::interpret(*found, file_->streamers(), leaf)};
-  (void)branch(name);  // throws KeyNotFound with suggestions
-  throw KeyNotFound(fmt::format("no branch '{}'", name));
+  const std::size_t i = index_of(name);
+  return {models_[i], detail::interpret(*models_[i], file_->streamers())};
+}
+
+column::Column Tree::read(const BranchInfo& info, EntryRange range, ReadOptions options) const {
+  const auto i = static_cast<std::size_t>(&info - infos_.data());
+  EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
+  return std::move(read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers())}}, range, options).front());
+}
+
+column::Column Tree::read_leaf(const BranchInfo& info, std::string_view leaf, EntryRange range,
+                               ReadOptions options) const {
+  const auto i = static_cast<std::size_t>(&info - infos_.data());
+  EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
+  for (const auto& l : models_[i]->leaves)
+    if (l->name == leaf)
+      return std::move(
+          read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers(), l.get())}}, range, options)
+              .front());
+  throw KeyNotFound(fmt::format("branch '{}' has no leaf '{}'", info.path, leaf));
 }
 
 column::Column Tree::read(std::string_view name, EntryRange range, ReadOptions options) const {
@@ -127,17 +167,27 @@ std::vector<column::Column> Tree::read(const std::vector<std::string>& names, En
   std::vector<Target> targets;
   targets.reserve(names.size());
   for (const auto& n : names) targets.push_back(resolve(n));
+  return read_targets(targets, range, options);
+}
+
+std::vector<column::Column> Tree::read_targets(const std::vector<Target>& targets, EntryRange range,
+                                               ReadOptions options) const {
 
   // Sizes of per-element arrays inside split collections come from a sibling branch.
   std::map<const BranchModel*, column::Column> counts;
   for (const auto& t : targets) {
-    if (t.interpretation.layout != Interpretation::Layout::kCollectionPointerArray) continue;
+    const auto layout = t.interpretation.layout;
+    if (layout != Interpretation::Layout::kCollectionPointerArray && layout != Interpretation::Layout::kCollectionStl)
+      continue;
     const BranchModel* c = t.interpretation.count_branch;
     if (counts.count(c)) continue;
     const auto cin = detail::interpret(*c, file_->streamers());
-    if (cin.layout != Interpretation::Layout::kCollectionMember || cin.dtype() != column::DType::kInt32)
-      throw Unsupported(fmt::format("branch '{}' is sized by '{}', which is not an int32 member", t.branch->name, c->name));
-    counts.emplace(c, read(c->name, range, options));
+    const auto expected = layout == Interpretation::Layout::kCollectionStl ? Interpretation::Layout::kFixed
+                                                                            : Interpretation::Layout::kCollectionMember;
+    if (cin.layout != expected || cin.dtype() != column::DType::kInt32 || !cin.inner_shape.empty())
+      throw Unsupported(fmt::format("branch '{}' is sized by '{}', which is not an int32 {}", t.branch->name, c->name,
+                                    expected == Interpretation::Layout::kFixed ? "size" : "member"));
+    counts.emplace(c, std::move(read_targets({{c, cin}}, range, options).front()));
   }
 
   struct Task {
@@ -171,19 +221,41 @@ std::vector<column::Column> Tree::read(const std::vector<std::string>& names, En
   first_task[targets.size()] = tasks.size();
 
   std::vector<column::Column> pieces(tasks.size());
-  core::parallel_for(tasks.size(), core::Context{options.threads}, [&](std::size_t ti) {
+  std::vector<char> needs_sizes(tasks.size(), 0);
+  auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
     const Task& task = tasks[ti];
     const Target& t = targets[task.target];
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
     const detail::RawBasket raw = detail::read_basket(*file_, ref, where);
     detail::ElementCounts ec;
-    if (t.interpretation.layout == Interpretation::Layout::kCollectionPointerArray) {
+    if (t.interpretation.count_branch) {
       ec.column = &counts.at(t.interpretation.count_branch);
       ec.first_entry = task.out_entry;
+    } else if (sizes) {
+      ec.column = sizes;  // covers the whole basket: basket entry e is at index e
+      ec.first_entry = task.lo;
     }
-    pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
-  });
+    try {
+      pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+    } catch (const detail::NeedsSizes&) {
+      if (sizes) throw;
+      needs_sizes[ti] = 1;
+    }
+  };
+  core::parallel_for(tasks.size(), core::Context{options.threads},
+                     [&](std::size_t ti) { decode_task(ti, nullptr); });
+  // Baskets written without entry offsets (ROOT's kGenerateOffsetMap) are decoded again with the
+  // sizes of their entries, read from the branch that counts them.
+  for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
+    if (!needs_sizes[ti]) continue;
+    const Target& t = targets[tasks[ti].target];
+    const detail::BasketRef& ref = t.branch->baskets[tasks[ti].basket];
+    const BranchModel* sb = t.interpretation.size_branch;
+    const column::Column sizes =
+        std::move(read_targets({{sb, detail::interpret(*sb, file_->streamers())}}, {ref.first, ref.last}, {1}).front());
+    decode_task(ti, &sizes);
+  }
 
   std::vector<column::Column> out(targets.size());
   core::parallel_for(targets.size(), core::Context{options.threads}, [&](std::size_t i) {
@@ -202,11 +274,10 @@ std::vector<column::Column> Tree::read(const std::vector<std::string>& names, En
   return out;
 }
 
-std::string Tree::basket_codecs(std::string_view name) const {
-  const BranchModel* b = nullptr;
-  for (std::size_t i = 0; i < infos_.size(); ++i)
-    if (infos_[i].name == name) b = models_[i];
-  if (!b) (void)branch(name);
+std::string Tree::basket_codecs(const BranchInfo& info) const {
+  const auto i = static_cast<std::size_t>(&info - infos_.data());
+  EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
+  const BranchModel* b = models_[i];
   std::map<std::string, int> counts;
   for (const auto& r : b->baskets)
     counts[r.embedded ? "embedded" : std::string(detail::codec_tag(detail::basket_codec(*file_, r)))]++;

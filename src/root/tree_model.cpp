@@ -38,7 +38,7 @@ struct Builder {
   const std::string& tree_path;
   std::map<const Object*, const LeafModel*> leaf_of;
   std::map<const Object*, const BranchModel*> branch_of;
-  std::map<const Object*, std::string> leaf_branch_name;
+  std::map<const Object*, const BranchModel*> leaf_branch;
   std::vector<std::pair<LeafModel*, const Object*>> pending_leaf_counts;
   std::vector<std::pair<BranchModel*, std::pair<const Object*, const Object*>>> pending_branch_counts;
 
@@ -63,7 +63,7 @@ struct Builder {
     if (l->class_name == "TLeafF16" || l->class_name == "TLeafD32") l->range = parse_float_range(l->title);
     l->source = obj;
     leaf_of[obj.get()] = l.get();
-    leaf_branch_name[obj.get()] = owner.name;
+    leaf_branch[obj.get()] = &owner;
     if (auto count = obj->get_object("fLeafCount")) pending_leaf_counts.emplace_back(l.get(), count.get());
     return l;
   }
@@ -156,7 +156,7 @@ struct Builder {
       auto it = leaf_of.find(count);
       if (it != leaf_of.end()) {
         leaf->count = it->second;
-        leaf->count_branch = leaf_branch_name[count];
+        leaf->count_branch = leaf_branch[count];
       }
     }
     for (auto& [b, counts] : pending_branch_counts) {

@@ -22,7 +22,7 @@ struct LeafModel {
   bool fIsUnsigned = false;
   std::int64_t fMaximum = 0;  ///< for counter leaves: largest count written
   const LeafModel* count = nullptr;  ///< leaf holding this leaf's variable length (x[n])
-  std::string count_branch;          ///< name of the branch owning `count`
+  const struct BranchModel* count_branch = nullptr;  ///< the branch owning `count`
   std::int32_t fID = -1;   ///< TLeafElement
   std::int32_t fType = 0;  ///< TLeafElement
   std::vector<std::int64_t> dims;  ///< fixed dimensions from the title, without the counter

@@ -40,6 +40,7 @@ struct LeafInfo {
 /// What `inspect` shows about a branch.
 struct BranchInfo {
   std::string name;        ///< ROOT's branch name, e.g. "Jet_pt", "fTracks.fPx", "fMatrix[4][4]"
+  std::string path;        ///< names from the top-level branch down, joined by '/': unique in the tree
   std::string parent;      ///< name of the enclosing branch ("" at top level)
   int depth = 0;           ///< 0 for top-level branches
   std::string class_name;  ///< TBranch, TBranchElement, TBranchObject
@@ -67,18 +68,26 @@ class Tree {
 
   /// All branches, depth first (parents before their sub-branches).
   [[nodiscard]] const std::vector<BranchInfo>& branches() const noexcept { return infos_; }
-  /// A branch by name; throws KeyNotFound listing the closest names.
+  /// A branch by path ("parent/child") or by name when no other branch has that name; throws
+  /// KeyNotFound listing the closest names, or the paths of all branches an ambiguous name fits.
   [[nodiscard]] const BranchInfo& branch(std::string_view name) const;
   [[nodiscard]] bool has_branch(std::string_view name) const noexcept;
 
-  /// Reads one branch (or one leaf of a leaf-list, as "branch.leaf") into a column.
+  /// Reads one branch (by path or unambiguous name; one leaf of a leaf-list as "branch.leaf")
+  /// into a column.
   [[nodiscard]] column::Column read(std::string_view name, EntryRange range = {}, ReadOptions options = {}) const;
+  /// Reads the branch `info` describes (an element of branches(); always unambiguous, even in the
+  /// rare files where two branches share a path).
+  [[nodiscard]] column::Column read(const BranchInfo& info, EntryRange range = {}, ReadOptions options = {}) const;
+  /// Reads one leaf of a leaf-list branch.
+  [[nodiscard]] column::Column read_leaf(const BranchInfo& info, std::string_view leaf, EntryRange range = {},
+                                         ReadOptions options = {}) const;
   /// Reads several branches at once; baskets of all of them are decompressed and decoded in parallel.
   [[nodiscard]] std::vector<column::Column> read(const std::vector<std::string>& names, EntryRange range = {},
                                                  ReadOptions options = {}) const;
 
   /// Compression tags of a branch's baskets with their counts, e.g. "ZL:12 none:1".
-  [[nodiscard]] std::string basket_codecs(std::string_view name) const;
+  [[nodiscard]] std::string basket_codecs(const BranchInfo& info) const;
 
  private:
   friend class File;
@@ -86,6 +95,9 @@ class Tree {
        int cycle);
   struct Target;
   [[nodiscard]] Target resolve(std::string_view name) const;
+  [[nodiscard]] std::vector<column::Column> read_targets(const std::vector<Target>& targets, EntryRange range,
+                                                         ReadOptions options) const;
+  [[nodiscard]] std::size_t index_of(std::string_view name) const;
 
   std::shared_ptr<const detail::FileImpl> file_;
   std::shared_ptr<const detail::TreeModel> model_;
