@@ -126,5 +126,72 @@ TEST(Decode, EntryBytesThatAreNotWholeItemsAreACorruptFile) {
   EXPECT_THROW((void)decode_basket(interpret(b, StreamerRegistry{}), raw, 0, 1, {"t", "v", 0}, "mem"), CorruptFile);
 }
 
+column::Column int_column(std::vector<std::int32_t> v) {
+  column::Column c(column::DType::kInt32);
+  c.data().append(v.data(), v.size() * sizeof(std::int32_t));
+  return c;
+}
+
+// A vector<int> member of a split std::vector<Track> (fType 41): one byte count and version per
+// entry, even when the collection is empty, then each element's vector without a header. (Layout
+// checked on KM3NeT and CMS files of the uproot and UnROOT test data, e.g. trks.rec_stages.)
+TEST(Decode, VectorMemberOfASplitStlCollection) {
+  BranchModel parent;
+  parent.class_name = "TBranchElement";
+  parent.name = "trks";
+  BranchModel b;
+  b.class_name = "TBranchElement";
+  b.name = "trks.rec_stages";
+  b.fType = 41;
+  b.branch_count = &parent;
+  Interpretation in;
+  in.layout = Interpretation::Layout::kCollectionStl;
+  in.stl = parse_stl_type("vector<int>");
+  in.count_branch = &parent;
+  Bytes bytes;
+  bytes.put(0x40000000u | 22), bytes.data.push_back(std::byte{0}), bytes.data.push_back(std::byte{9});
+  bytes.i32(2), bytes.i32(1), bytes.i32(3);  // element 0: [1, 3]
+  bytes.i32(1), bytes.i32(5);                // element 1: [5]
+  bytes.put(0x40000000u | 2), bytes.data.push_back(std::byte{0}), bytes.data.push_back(std::byte{9});  // no elements
+  const RawBasket raw = basket(bytes, {0, 26, 32}, 2);
+  const column::Column sizes = int_column({2, 0});
+  const auto c = decode_basket(in, raw, 0, 2, {"t", "trks.rec_stages", 0}, "mem", {&sizes, 0});
+  ASSERT_EQ(c.jagged_depth(), 2u);
+  EXPECT_EQ(c.offsets()[0], (std::vector<std::int64_t>{0, 2, 2}));
+  EXPECT_EQ(c.offsets()[1], (std::vector<std::int64_t>{0, 2, 3}));
+  const auto v = c.values<std::int32_t>();
+  EXPECT_EQ(std::vector<std::int32_t>(v.begin(), v.end()), (std::vector<std::int32_t>{1, 3, 5}));
+
+  // A size branch claiming more elements than the entry holds is a corrupt file, not a crash.
+  const column::Column bad = int_column({3, 0});
+  EXPECT_THROW((void)decode_basket(in, raw, 0, 2, {"t", "trks.rec_stages", 0}, "mem", {&bad, 0}), CorruptFile);
+}
+
+// ROOT 6.12+ may write baskets of x[n] branches without entry offsets (kGenerateOffsetMap):
+// the entries' sizes then come from the counter branch.
+TEST(Decode, CountedBasketWithoutOffsetsUsesTheSizeBranch) {
+  BranchModel counter;
+  counter.class_name = "TBranch";
+  counter.name = "nJet";
+  BranchModel b;
+  b.class_name = "TBranch";
+  b.name = "Jet_pt";
+  auto n = leaf("TLeafI", "nJet");
+  b.leaves.push_back(leaf("TLeafF", "Jet_pt"));
+  b.leaves[0]->count = n.get();
+  b.leaves[0]->count_branch = &counter;
+  counter.leaves.push_back(std::move(n));
+  Bytes bytes;
+  for (float f : {1.f, 2.f, 3.f}) bytes.f32(f);
+  const RawBasket raw = basket(bytes, {}, 3);  // no offsets
+  const auto in = interpret(b, StreamerRegistry{});
+  ASSERT_EQ(in.size_branch, &counter);
+  EXPECT_THROW((void)decode_basket(in, raw, 0, 3, {"t", "Jet_pt", 0}, "mem"), NeedsSizes);
+  const column::Column sizes = int_column({2, 0, 1});
+  const auto c = decode_basket(in, raw, 1, 3, {"t", "Jet_pt", 0}, "mem", {&sizes, 1});
+  EXPECT_EQ(c.offsets().front(), (std::vector<std::int64_t>{0, 0, 1}));
+  EXPECT_EQ(c.values<float>()[0], 3.f);
+}
+
 }  // namespace
 }  // namespace evclass::root::detail
