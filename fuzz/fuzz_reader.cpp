@@ -1,6 +1,6 @@
 // libFuzzer target for the ROOT reader: treat the input as a whole ROOT file and do what
 // `evclass inspect --stats` does -- list every object, open every tree and read every readable
-// branch (leaf-lists leaf by leaf, as "branch.leaf").
+// branch (leaf-lists leaf by leaf).
 //
 // evclass::Error (CorruptFile, Unsupported, KeyNotFound, ...) is the expected way to reject bad
 // input and is caught. Everything else is a bug that the fuzzer must see: crashes and sanitizer
@@ -36,9 +36,9 @@ void read_tree(const evclass::root::Tree& tree, std::size_t& sink) {
     if (!b.has_data || !b.readable) continue;
     try {
       if (b.kind == "leaflist") {
-        for (const auto& leaf : b.leaves) sink += consume(tree.read(b.name + "." + leaf.name, {}, one_thread));
+        for (const auto& leaf : b.leaves) sink += consume(tree.read_leaf(b, leaf.name, {}, one_thread));
       } else {
-        sink += consume(tree.read(b.name, {}, one_thread));
+        sink += consume(tree.read(b, {}, one_thread));
       }
     } catch (const evclass::Error&) {
       // One bad branch must not hide bugs in the others.

@@ -116,7 +116,8 @@ void print_json(const root::File& file, const std::vector<root::ObjectInfo>& tre
     if (!obj.is_tree() && !obj.is_directory())
       others.push_back(ordered_json{{"path", obj.path}, {"cycle", obj.cycle}, {"className", obj.class_name}});
   doc["otherObjects"] = others;
-  out << doc.dump(1) << '\n';
+  // Names come from the file and need not be valid UTF-8: invalid bytes become U+FFFD.
+  out << doc.dump(1, ' ', false, ordered_json::error_handler_t::replace) << '\n';
 }
 
 void print_text(const root::File& file, const std::vector<root::ObjectInfo>& trees, const InspectOptions& o,
@@ -166,7 +167,6 @@ void print_text(const root::File& file, const std::vector<root::ObjectInfo>& tre
 
 int inspect(const std::string& path, const InspectOptions& options, std::ostream& out, std::ostream& err) {
   const root::File file = root::File::open(path);
-  if (auto w = file.warning(); !w.empty()) fmt::print(err, "warning: {}\n", w);
   std::vector<root::ObjectInfo> trees;
   if (!options.tree.empty()) {
     const root::Tree t = file.tree(options.tree);  // throws KeyNotFound with suggestions
@@ -176,6 +176,8 @@ int inspect(const std::string& path, const InspectOptions& options, std::ostream
     trees = file.trees();
   }
   if (trees.empty()) {
+    // (With trees, an unreadable streamer-info record is reported as the error reading them.)
+    if (auto w = file.warning(); !w.empty()) fmt::print(err, "warning: {}\n", w);
     std::string others;
     for (const auto& obj : file.objects())
       if (!obj.is_directory()) others += fmt::format("{}{} ({})", others.empty() ? "" : ", ", obj.name, obj.class_name);

@@ -1,5 +1,7 @@
 #include "root/basket.hpp"
 
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "evclass/core/error.hpp"
@@ -47,19 +49,18 @@ std::vector<std::int32_t> entry_offsets(std::span<const std::int64_t> raw, std::
 }
 
 RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const BasketWhere& where) {
-  const Object& b = *ref.embedded;
+  const EmbeddedBasket& b = *ref.embedded;
   RawBasket out;
   out.entries = ref.last - ref.first;
-  const std::int64_t keylen = b.get_int("fKeylen");
-  const std::int64_t last = b.get_int("fLast");
-  if (keylen < 0 || last < keylen || static_cast<std::size_t>(last) > b.raw.size())
+  if (b.fKeylen < 0 || b.fLast < b.fKeylen || static_cast<std::size_t>(b.fLast) > b.buffer.size())
     fail(file, where, 0,
-         fmt::format("embedded basket has fKeylen {} and fLast {} but holds {} bytes", keylen, last, b.raw.size()));
-  out.data = std::as_bytes(std::span<const char>(b.raw.data() + keylen, static_cast<std::size_t>(last - keylen)));
-  if (const Value* v = b.find("offsets")) {
-    const auto& raw = std::get<std::vector<std::int64_t>>(*v);
-    out.offsets = entry_offsets(raw, keylen, static_cast<std::size_t>(out.entries), out.data.size(), file, where, 0);
-  }
+         fmt::format("embedded basket has fKeylen {} and fLast {} but holds {} bytes", b.fKeylen, b.fLast,
+                     b.buffer.size()));
+  out.data = std::as_bytes(
+      std::span<const char>(b.buffer.data() + b.fKeylen, static_cast<std::size_t>(b.fLast - b.fKeylen)));
+  if (b.has_offsets)
+    out.offsets = entry_offsets(b.offsets, b.fKeylen, static_cast<std::size_t>(out.entries), out.data.size(), file,
+                                where, 0);
   return out;
 }
 
@@ -94,6 +95,7 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
     h.fBufferSize = buf.i32("fBufferSize");
     h.fNevBufSize = buf.i32("fNevBufSize");
     if (h.fNevBufSize < 0) {  // ROOT 6.12+ flags: a negative size is followed by one byte of I/O bits
+      if (h.fNevBufSize == std::numeric_limits<std::int32_t>::min()) buf.fail("basket has fNevBufSize -2^31");
       h.fNevBufSize = -h.fNevBufSize;
       buf.u8("fIOBits");
     }

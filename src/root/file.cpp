@@ -107,8 +107,14 @@ Tree File::tree(std::string_view path, int cycle) const {
   if (!impl_->streamer_problem().empty())
     throw CorruptFile(fmt::format("cannot read tree '{}': {}", name, impl_->streamer_problem()));
   auto obj = impl_->read_object(*best);
-  std::shared_ptr<const detail::TreeModel> model =
-      detail::build_tree_model(*obj, static_cast<std::int64_t>(impl_->file_bytes().size()), impl_->path(), name);
+  std::shared_ptr<const detail::TreeModel> model;
+  try {
+    model = detail::build_tree_model(*obj, static_cast<std::int64_t>(impl_->file_bytes().size()), impl_->path(), name);
+  } catch (...) {
+    detail::dismantle(obj);
+    throw;
+  }
+  detail::dismantle(obj);
   return Tree(impl_, std::move(model), name, best->key.fCycle);
 }
 

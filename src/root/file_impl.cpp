@@ -139,6 +139,7 @@ void FileImpl::read_streamer_infos() {
     ObjectReader reader(buf, nullptr);
     auto list = reader.read_embedded("TList");
     streamers_.add_from_list(*list);
+    dismantle(list);
   } catch (const Error& e) {
     // Trees carry no data without streamer infos, but listing the file still works; the
     // problem is reported when a tree is read.

@@ -1,5 +1,7 @@
 #include "root/object.hpp"
 
+#include <unordered_set>
+
 namespace evclass::root::detail {
 
 const Value* Object::find(std::string_view name) const noexcept {
@@ -45,6 +47,29 @@ std::vector<std::int64_t> Object::get_ints(std::string_view name) const {
     if (auto* d = std::get_if<std::vector<double>>(v)) return {d->begin(), d->end()};
   }
   return {};
+}
+
+void dismantle(const ObjectPtr& root) {
+  std::vector<ObjectPtr> pending{root};
+  std::vector<ObjectPtr> seen;
+  std::unordered_set<const Object*> visited;
+  while (!pending.empty()) {
+    ObjectPtr o = std::move(pending.back());
+    pending.pop_back();
+    if (!o || !visited.insert(o.get()).second) continue;
+    for (auto& [name, v] : o->members) {
+      if (auto* p = std::get_if<ObjectPtr>(&v)) pending.push_back(*p);
+      else if (auto* ps = std::get_if<std::vector<ObjectPtr>>(&v))
+        pending.insert(pending.end(), ps->begin(), ps->end());
+    }
+    pending.insert(pending.end(), o->items.begin(), o->items.end());
+    seen.push_back(o);
+  }
+  // Cleared only after the walk, so every object is visited through intact members.
+  for (auto& o : seen) {
+    o->members.clear();
+    o->items.clear();
+  }
 }
 
 }  // namespace evclass::root::detail

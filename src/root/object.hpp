@@ -38,4 +38,8 @@ struct Object {
   [[nodiscard]] std::vector<std::int64_t> get_ints(std::string_view name) const;
 };
 
+/// Clears every object reachable from `root`, breaking the reference cycles ROOT's object graphs
+/// contain (a branch's fBranchCount pointing back into its parent's list), so that they are freed.
+void dismantle(const ObjectPtr& root);
+
 }  // namespace evclass::root::detail

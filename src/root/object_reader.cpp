@@ -1,6 +1,7 @@
 #include "root/object_reader.hpp"
 
 #include <bit>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -345,6 +346,7 @@ void ObjectReader::read_tbasket(Object& into) {
   const std::int32_t buffer_size = buf_.i32("fBufferSize");
   std::int32_t nev_buf_size = buf_.i32("fNevBufSize");
   if (nev_buf_size < 0) {
+    if (nev_buf_size == std::numeric_limits<std::int32_t>::min()) buf_.fail("embedded basket has fNevBufSize -2^31");
     nev_buf_size = -nev_buf_size;
     buf_.u8("fIOBits");
   }

@@ -61,7 +61,6 @@ struct Builder {
     l->fType = static_cast<std::int32_t>(obj->get_int("fType"));
     l->dims = title_dimensions(l->title);
     if (l->class_name == "TLeafF16" || l->class_name == "TLeafD32") l->range = parse_float_range(l->title);
-    l->source = obj;
     leaf_of[obj.get()] = l.get();
     leaf_branch[obj.get()] = &owner;
     if (auto count = obj->get_object("fLeafCount")) pending_leaf_counts.emplace_back(l.get(), count.get());
@@ -76,7 +75,6 @@ struct Builder {
     b->name = obj->get_string("fName");
     b->title = obj->get_string("fTitle");
     b->parent = parent;
-    b->source = obj;
     if (obj->opaque) fail(*b, fmt::format("branch of class {} could not be read", obj->class_name));
     b->fEntries = obj->get_int("fEntries");
     b->fEntryOffsetLen = static_cast<std::int32_t>(obj->get_int("fEntryOffsetLen"));
@@ -142,7 +140,15 @@ struct Builder {
         BasketRef r;
         r.first = next;
         r.last = next + basket->get_int("fNevBuf");
-        r.embedded = basket;
+        auto e = std::make_shared<EmbeddedBasket>();
+        e->buffer = basket->raw;
+        e->fKeylen = basket->get_int("fKeylen");
+        e->fLast = basket->get_int("fLast");
+        if (const Value* offsets = basket->find("offsets")) {
+          e->has_offsets = true;
+          e->offsets = std::get<std::vector<std::int64_t>>(*offsets);
+        }
+        r.embedded = std::move(e);
         next = r.last;
         b.baskets.push_back(r);
       }

@@ -27,7 +27,15 @@ struct LeafModel {
   std::int32_t fType = 0;  ///< TLeafElement
   std::vector<std::int64_t> dims;  ///< fixed dimensions from the title, without the counter
   FloatRange range;                ///< TLeafF16 / TLeafD32
-  ObjectPtr source;
+};
+
+/// A basket stored inside the TTree record: its buffer (key header space included) and offsets.
+struct EmbeddedBasket {
+  std::string buffer;                  ///< fLast bytes; the entries' data start at fKeylen
+  std::int64_t fKeylen = 0;
+  std::int64_t fLast = 0;
+  bool has_offsets = false;
+  std::vector<std::int64_t> offsets;   ///< entry offsets counted from the buffer start
 };
 
 struct BasketRef {
@@ -35,7 +43,7 @@ struct BasketRef {
   std::int32_t bytes = 0;   ///< fBasketBytes
   entry_t first = 0;        ///< first entry
   entry_t last = 0;         ///< one past the last entry
-  ObjectPtr embedded;       ///< TBasket stored inside the TTree record
+  std::shared_ptr<const EmbeddedBasket> embedded;  ///< set for baskets stored in the TTree record
 };
 
 struct BranchModel {
@@ -56,7 +64,6 @@ struct BranchModel {
   std::uint32_t fCheckSum = 0;
   const BranchModel* branch_count = nullptr;   ///< fBranchCount: collection size branch
   const BranchModel* branch_count2 = nullptr;  ///< fBranchCount2: per-element array size branch
-  ObjectPtr source;
 
   [[nodiscard]] bool has_data() const noexcept { return branches.empty(); }
 };
@@ -71,6 +78,7 @@ struct TreeModel {
 
 /// Builds the model from a deserialised TTree (or TNtuple, TNtupleD). Throws CorruptFile when
 /// basket bookkeeping is inconsistent (entries not increasing, seeks outside the file, ...).
+/// The model keeps nothing of the objects, which may be dismantled afterwards.
 [[nodiscard]] std::unique_ptr<TreeModel> build_tree_model(const Object& tree, std::int64_t file_size,
                                                           const std::string& file_path, const std::string& tree_path);
 

@@ -10,9 +10,14 @@ namespace evclass {
 /// Base of every error evclass reports to a user. what() is a complete, readable message.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(message) {}
+  /// Control characters in the message (from names read out of damaged files) are escaped as
+  /// \xNN; a line break followed by two spaces (a continuation line) is kept.
+  explicit Error(const std::string& message) : std::runtime_error(printable_message(message)) {}
   /// Short name of the error kind, printed before the message ("CorruptFile", ...).
   [[nodiscard]] virtual const char* kind() const noexcept { return "Error"; }
+
+ private:
+  static std::string printable_message(const std::string& message);
 };
 
 /// The operating system refused: open, read, write or rename failed (message has errno text).
