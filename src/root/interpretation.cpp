@@ -282,13 +282,13 @@ Interpretation interpret_element(const BranchModel& b, const StreamerRegistry& s
   using namespace stype;
   using L = Interpretation::Layout;
 
+  if (b.fType == 3 || b.fType == 4) {  // the size of a split collection, one Int_t per entry
+    in.layout = L::kFixed;
+    in.item = plain(DType::kInt32, 4);
+    in.entry_stride = 4;
+    return in;
+  }
   if (!b.branches.empty()) {
-    if (b.fType == 3 || b.fType == 4) {  // the size of a split collection, one Int_t per entry
-      in.layout = L::kFixed;
-      in.item = plain(DType::kInt32, 4);
-      in.entry_stride = 4;
-      return in;
-    }
     unsupported(b, b.fClassName.empty() ? b.class_name : b.fClassName,
                 "it is a split object whose data live in its sub-branches; read those instead");
   }
@@ -457,7 +457,7 @@ BranchDescription describe(const BranchModel& b, const StreamerRegistry& streame
       case L::kFixed:
         d.type = item_type_name(in.item) + dims_suffix(in.inner_shape);
         d.kind = prefix + (in.inner_shape.empty() ? "scalar" : "fixed-array");
-        if (!b.branches.empty()) d.kind = "collection-size";
+        if (b.fType == 3 || b.fType == 4) d.kind = "collection-size";
         break;
       case L::kCounted: {
         const LeafModel& l = *b.leaves.front();
