@@ -4,6 +4,7 @@
 #include <numeric>
 
 #include "evclass/core/error.hpp"
+#include "evclass/core/parallel.hpp"
 
 namespace evclass::column {
 
@@ -77,49 +78,62 @@ void Column::append(const Column& other) {
 
 namespace evclass::column {
 
-Column concat(std::vector<Column>&& pieces, const Column& prototype) {
+Column concat(std::vector<Column>&& pieces, const Column& prototype, const core::Context& ctx) {
   if (pieces.size() == 1) return std::move(pieces.front());
   Column out(prototype.dtype());
   out.set_inner_shape(prototype.inner_shape());
   const std::size_t depth = prototype.offsets().size();
-  out.mutable_offsets().assign(depth, Offsets{0});
-  std::size_t bytes = 0, strings = 0;
-  std::vector<std::size_t> level_sizes(depth, 0);
+  const std::size_t n = pieces.size();
+  // Where each piece's bytes, offsets of every level and string offsets go, and the value each
+  // piece's offsets are shifted by (the items of that level before it).
+  std::vector<std::size_t> byte_at(n + 1, 0), string_at(n + 1, 0);
+  std::vector<std::vector<std::size_t>> level_at(depth, std::vector<std::size_t>(n + 1, 0));
+  std::vector<std::vector<std::int64_t>> level_base(depth, std::vector<std::int64_t>(n + 1, 0));
+  std::vector<std::int64_t> string_base(n + 1, 0);
   entry_t flat_entries = 0;
-  bool any_flat_count = false;
-  for (const auto& p : pieces) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const Column& p = pieces[k];
     EVC_ASSERT(p.dtype() == prototype.dtype() && p.offsets().size() == depth, "concatenating different layouts");
-    bytes += p.data().size();
-    if (p.is_string()) strings += p.string_offsets().size() - 1;
-    for (std::size_t k = 0; k < depth; ++k) level_sizes[k] += p.offsets()[k].size() - 1;
-    flat_entries += p.entries();
-    any_flat_count = true;
-  }
-  out.data().resize(bytes);
-  std::size_t at = 0;
-  for (const auto& p : pieces) {
-    if (!p.data().empty()) std::memcpy(out.data().data() + at, p.data().data(), p.data().size());
-    at += p.data().size();
-  }
-  for (std::size_t k = 0; k < depth; ++k) {
-    auto& level = out.mutable_offsets()[k];
-    level.reserve(level_sizes[k] + 1);
-    for (const auto& p : pieces) {
-      const auto& theirs = p.offsets()[k];
-      const std::int64_t base = level.back() - theirs.front();
-      for (std::size_t i = 1; i < theirs.size(); ++i) level.push_back(base + theirs[i]);
+    byte_at[k + 1] = byte_at[k] + p.data().size();
+    for (std::size_t l = 0; l < depth; ++l) {
+      const auto& o = p.offsets()[l];
+      level_at[l][k + 1] = level_at[l][k] + o.size() - 1;
+      level_base[l][k + 1] = level_base[l][k] + (o.back() - o.front());
     }
+    if (p.is_string()) {
+      const auto& so = p.string_offsets();
+      string_at[k + 1] = string_at[k] + so.size() - 1;
+      string_base[k + 1] = string_base[k] + (so.back() - so.front());
+    }
+    flat_entries += p.entries();
+  }
+  out.data().resize(byte_at[n]);
+  out.mutable_offsets().resize(depth);
+  for (std::size_t l = 0; l < depth; ++l) {
+    out.mutable_offsets()[l].resize(level_at[l][n] + 1);
+    out.mutable_offsets()[l][0] = 0;
   }
   if (out.is_string()) {
-    auto& so = out.mutable_string_offsets();
-    so.reserve(strings + 1);
-    for (const auto& p : pieces) {
-      const auto& theirs = p.string_offsets();
-      const std::int64_t base = so.back() - theirs.front();
-      for (std::size_t i = 1; i < theirs.size(); ++i) so.push_back(base + theirs[i]);
-    }
+    out.mutable_string_offsets().resize(string_at[n] + 1);
+    out.mutable_string_offsets()[0] = 0;
   }
-  if (depth == 0 && !out.is_string() && any_flat_count) out.set_flat_entries(flat_entries);
+  core::parallel_for(n, ctx, [&](std::size_t k) {
+    const Column& p = pieces[k];
+    if (!p.data().empty()) std::memcpy(out.data().data() + byte_at[k], p.data().data(), p.data().size());
+    for (std::size_t l = 0; l < depth; ++l) {
+      const auto& o = p.offsets()[l];
+      auto* dst = out.mutable_offsets()[l].data() + level_at[l][k] + 1;
+      const std::int64_t shift = level_base[l][k] - o.front();
+      for (std::size_t i = 1; i < o.size(); ++i) dst[i - 1] = o[i] + shift;
+    }
+    if (p.is_string()) {
+      const auto& so = p.string_offsets();
+      auto* dst = out.mutable_string_offsets().data() + string_at[k] + 1;
+      const std::int64_t shift = string_base[k] - so.front();
+      for (std::size_t i = 1; i < so.size(); ++i) dst[i - 1] = so[i] + shift;
+    }
+  });
+  if (depth == 0 && !out.is_string()) out.set_flat_entries(flat_entries);
   return out;
 }
 

@@ -25,17 +25,17 @@ struct BasketHeader {
 }
 
 // Entry offsets in ROOT count from the key start; turn them into offsets into the data and
-// check they are non-decreasing and inside it.
-std::vector<std::int32_t> entry_offsets(std::span<const std::int64_t> raw, std::int64_t keylen, std::size_t nentries,
+// check they are non-decreasing and inside it. `raw(i)` gives the i-th stored offset.
+template <class RawAt>
+std::vector<std::int32_t> entry_offsets(std::size_t nraw, RawAt raw, std::int64_t keylen, std::size_t nentries,
                                         std::size_t data_size, const FileImpl& file, const BasketWhere& where,
                                         std::int64_t offset) {
-  if (raw.size() < nentries)
-    fail(file, where, offset,
-         fmt::format("basket has {} entries but only {} entry offsets", nentries, raw.size()));
+  if (nraw < nentries)
+    fail(file, where, offset, fmt::format("basket has {} entries but only {} entry offsets", nentries, nraw));
   std::vector<std::int32_t> out(nentries + 1);
   std::int64_t prev = 0;
   for (std::size_t i = 0; i < nentries; ++i) {
-    const std::int64_t o = raw[i] - keylen;
+    const std::int64_t o = raw(i) - keylen;
     if (o < prev || o > static_cast<std::int64_t>(data_size))
       fail(file, where, offset,
            fmt::format("entry {} of the basket starts at byte {}, outside [{}, {}] (entry offsets must increase "
@@ -59,8 +59,9 @@ RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const Basket
   out.data = std::as_bytes(
       std::span<const char>(b.buffer.data() + b.fKeylen, static_cast<std::size_t>(b.fLast - b.fKeylen)));
   if (b.has_offsets)
-    out.offsets = entry_offsets(b.offsets, b.fKeylen, static_cast<std::size_t>(out.entries), out.data.size(), file,
-                                where, 0);
+    out.offsets = entry_offsets(
+        b.offsets.size(), [&](std::size_t i) { return b.offsets[i]; }, b.fKeylen, static_cast<std::size_t>(out.entries),
+        out.data.size(), file, where, 0);
   return out;
 }
 
@@ -73,14 +74,14 @@ Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
   return payload_codec(stored, static_cast<std::size_t>(key.fObjlen));
 }
 
-RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where) {
+RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where, column::Buffer& scratch) {
   if (ref.embedded) return read_embedded(file, ref, where);
   RawBasket out;
   out.file_offset = ref.seek;
   out.entries = ref.last - ref.first;
   auto head = file.range(ref.seek, std::min<std::int64_t>(ref.bytes, file.file_bytes().size() - ref.seek), "a basket");
   RBuffer buf(head, Origin{file.path(), ref.seek});
-  buf.set_outer_context(where.context());
+  buf.set_outer_context(&where);
   Key key;
   BasketHeader h;
   {
@@ -126,27 +127,29 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
       if (claimed != static_cast<std::size_t>(key.fObjlen))
         throw CorruptFile(fmt::format("basket's compressed blocks hold {} bytes but its key says fObjlen = {}", claimed,
                                       key.fObjlen));
-      out.owned.resize(claimed);
-      decompress(stored, {out.owned.data(), out.owned.size()});
+      scratch.resize(claimed);
+      decompress(stored, {scratch.data(), claimed});
     } catch (const CorruptFile& e) {
       fail(file, where, ref.seek + key.fKeylen, e.what());
     }
-    payload = out.owned.bytes();
+    payload = scratch.bytes();
   }
   out.data = payload.subspan(0, static_cast<std::size_t>(border));
   const std::size_t trailer = payload.size() - static_cast<std::size_t>(border);
   if (trailer >= 4 && out.entries > 0) {
-    RBuffer tb(payload.subspan(static_cast<std::size_t>(border)),
-               Origin{file.path(), 0, true, ref.seek, static_cast<std::int64_t>(border) + key.fKeylen});
-    tb.set_outer_context(where.context());
-    RBuffer::Scope scope(tb, "the basket's entry offsets");
-    const std::int32_t n = tb.i32("entry offset count");
-    if (n < 0 || static_cast<std::size_t>(n) > tb.remaining() / 4)
-      tb.fail(fmt::format("basket claims {} entry offsets but only {} bytes follow its data", n, tb.remaining()));
-    std::vector<std::int64_t> raw(static_cast<std::size_t>(n));
-    for (auto& o : raw) o = tb.i32("entry offset");
-    out.offsets = entry_offsets(raw, key.fKeylen, static_cast<std::size_t>(out.entries), out.data.size(), file, where,
-                                ref.seek);
+    // int32 count, then that many big-endian int32 offsets; read in one pass without copies.
+    const std::byte* t = payload.data() + border;
+    const auto be32 = [](const std::byte* p) {
+      return static_cast<std::int32_t>((std::uint32_t(p[0]) << 24) | (std::uint32_t(p[1]) << 16) |
+                                       (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]));
+    };
+    const std::int32_t n = be32(t);
+    if (n < 0 || static_cast<std::size_t>(n) > (trailer - 4) / 4)
+      fail(file, where, ref.seek,
+           fmt::format("basket claims {} entry offsets but only {} bytes follow its data", n, trailer - 4));
+    out.offsets = entry_offsets(
+        static_cast<std::size_t>(n), [&](std::size_t i) { return std::int64_t{be32(t + 4 + 4 * i)}; }, key.fKeylen,
+        static_cast<std::size_t>(out.entries), out.data.size(), file, where, ref.seek);
   }
   return out;
 }

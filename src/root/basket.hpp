@@ -22,24 +22,29 @@
 namespace evclass::root::detail {
 
 struct RawBasket {
-  column::Buffer owned;               ///< decompressed payload (empty when the view is the file's bytes)
-  std::span<const std::byte> data;    ///< the entries' bytes
+  std::span<const std::byte> data;    ///< the entries' bytes (in the file, the scratch buffer or the tree record)
   std::vector<std::int32_t> offsets;  ///< entry start offsets into data plus data.size(); empty if fixed-size
   entry_t entries = 0;
   Codec codec = Codec::kNone;
   std::int64_t file_offset = 0;       ///< where the basket's key is (0 if embedded)
 };
 
-/// Context for error messages: which tree, branch and basket.
-struct BasketWhere {
-  std::string tree_path;
-  std::string branch_name;
+/// Context for error messages: which tree, branch and basket (formatted only on failure).
+class BasketWhere final : public OuterContext {
+ public:
+  BasketWhere(std::string_view tree_path, std::string_view branch_name, std::size_t basket_index)
+      : tree_path(tree_path), branch_name(branch_name), basket_index(basket_index) {}
+  [[nodiscard]] std::vector<std::string> context() const override;
+
+  std::string_view tree_path;
+  std::string_view branch_name;
   std::size_t basket_index = 0;
-  [[nodiscard]] std::vector<std::string> context() const;
 };
 
-/// Reads, checks and decompresses one basket of a branch.
-[[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where);
+/// Reads, checks and decompresses one basket of a branch. A compressed payload is decompressed
+/// into `scratch` (reused from basket to basket by the caller) and `data` points into it.
+[[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where,
+                                    column::Buffer& scratch);
 
 /// The codec of a basket without decompressing it (reads only the key header).
 [[nodiscard]] Codec basket_codec(const FileImpl& file, const BasketRef& ref);

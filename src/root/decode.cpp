@@ -17,17 +17,57 @@ using L = Interpretation::Layout;
 
 namespace {
 
-template <class U>
-void bswap_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
-  // Written as a plain loop over unaligned loads so the compiler vectorises it.
+// Byte-swapping copies, written as plain loops over unaligned loads so that the compiler
+// vectorises them; compiled twice (AVX2 and baseline x86-64) with the best chosen when the
+// program starts, since baseline x86-64 has no byte shuffle and would leave them scalar.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define EVC_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define EVC_VECTOR_CLONES
+#endif
+
+EVC_VECTOR_CLONES void bswap16_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
-    U v;
-    std::memcpy(&v, src + i * sizeof(U), sizeof(U));
-    if constexpr (sizeof(U) == 2) v = __builtin_bswap16(v);
-    else if constexpr (sizeof(U) == 4) v = __builtin_bswap32(v);
-    else v = __builtin_bswap64(v);
-    std::memcpy(dst + i * sizeof(U), &v, sizeof(U));
+    std::uint16_t v;
+    std::memcpy(&v, src + 2 * i, 2);
+    v = __builtin_bswap16(v);
+    std::memcpy(dst + 2 * i, &v, 2);
   }
+}
+
+EVC_VECTOR_CLONES void bswap32_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t v;
+    std::memcpy(&v, src + 4 * i, 4);
+    v = __builtin_bswap32(v);
+    std::memcpy(dst + 4 * i, &v, 4);
+  }
+}
+
+EVC_VECTOR_CLONES void bswap64_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t v;
+    std::memcpy(&v, src + 8 * i, 8);
+    v = __builtin_bswap64(v);
+    std::memcpy(dst + 8 * i, &v, 8);
+  }
+}
+
+std::uint32_t load_be32(const std::byte* p) noexcept {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return __builtin_bswap32(v);
+}
+
+// A float whose mantissa was cut to nbits: exponent byte, then 16 bits holding the mantissa
+// and, just above it, the sign (ROOT's TBufferFile::ReadWithNbits).
+float truncated_float(const std::byte* p, int nbits) noexcept {
+  const auto exponent = static_cast<std::uint32_t>(p[0]);
+  const std::uint32_t mantissa = (static_cast<std::uint32_t>(p[1]) << 8) | static_cast<std::uint32_t>(p[2]);
+  std::uint32_t bits = exponent << 23;
+  bits |= (mantissa & ((1u << (nbits + 1)) - 1)) << (23 - nbits);
+  const float f = std::bit_cast<float>(bits);
+  return ((1u << (nbits + 1)) & mantissa) ? -f : f;
 }
 
 }  // namespace
@@ -43,25 +83,29 @@ void decode_items(const Item& item, const std::byte* src, std::size_t n, std::by
           std::memcpy(dst, src, n);
         }
         return;
-      case 2: bswap_copy<std::uint16_t>(src, n, dst); return;
-      case 4: bswap_copy<std::uint32_t>(src, n, dst); return;
-      case 8: bswap_copy<std::uint64_t>(src, n, dst); return;
+      case 2: bswap16_copy(src, n, dst); return;
+      case 4: bswap32_copy(src, n, dst); return;
+      case 8: bswap64_copy(src, n, dst); return;
       default: return;
     }
   }
-  RBuffer buf({src, n * item.disk_size}, Origin{});
-  if (item.coding == Item::Coding::kDouble32) {
-    auto* out = reinterpret_cast<double*>(dst);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double v = read_double32(buf, item.range);
-      std::memcpy(out + i, &v, sizeof v);
+  const FloatRange& r = item.range;
+  const bool is_double = item.coding == Item::Coding::kDouble32;
+  auto put = [&](std::size_t i, double v) {
+    if (is_double) {
+      std::memcpy(dst + 8 * i, &v, 8);
+    } else {
+      const auto f = static_cast<float>(v);
+      std::memcpy(dst + 4 * i, &f, 4);
     }
-  } else {
-    auto* out = reinterpret_cast<float*>(dst);
-    for (std::size_t i = 0; i < n; ++i) {
-      const float v = read_float16(buf, item.range);
-      std::memcpy(out + i, &v, sizeof v);
-    }
+  };
+  if (r.factor > 0) {  // an unsigned int scaled into [xmin, xmax]
+    for (std::size_t i = 0; i < n; ++i) put(i, static_cast<double>(load_be32(src + 4 * i)) / r.factor + r.xmin);
+  } else if (r.nbits > 0 || !is_double) {  // truncated mantissa (a Float16_t without range: 12 bits)
+    const int nbits = r.nbits > 0 ? r.nbits : 12;
+    for (std::size_t i = 0; i < n; ++i) put(i, truncated_float(src + 3 * i, nbits));
+  } else {  // a Double32_t without range is a float
+    for (std::size_t i = 0; i < n; ++i) put(i, std::bit_cast<float>(load_be32(src + 4 * i)));
   }
 }
 
@@ -76,8 +120,9 @@ std::size_t product(const std::vector<std::int64_t>& dims) {
 class Decoder {
  public:
   Decoder(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
-          const std::string& file_path, const ElementCounts& counts)
-      : in_(in),
+          const std::string& file_path, const ElementCounts& counts, std::byte* direct = nullptr)
+      : direct_(direct),
+        in_(in),
         basket_(basket),
         lo_(lo),
         hi_(hi),
@@ -86,7 +131,7 @@ class Decoder {
         buf_(basket.data, Origin{file_path, basket.codec == Codec::kNone ? basket.file_offset : 0,
                                  basket.codec != Codec::kNone, basket.file_offset, 0}),
         out_(in.dtype()) {
-    buf_.set_outer_context(where.context());
+    buf_.set_outer_context(&where);
     out_.set_inner_shape(in.inner_shape);
     out_.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
   }
@@ -111,6 +156,7 @@ class Decoder {
   std::size_t entry_end(entry_t e) const { return static_cast<std::size_t>((*offsets_)[static_cast<std::size_t>(e) + 1]); }
 
   std::byte* grow_values(std::size_t n) {
+    if (direct_) return direct_;  // fixed(): the caller's final column has room for them
     auto& data = out_.data();
     const std::size_t old = data.size();
     data.resize(old + n * column::dtype_size(out_.dtype()));
@@ -185,7 +231,7 @@ class Decoder {
     if (!has_offsets()) {
       // Without offsets every earlier entry is parsed to find where the next one starts.
       for (entry_t e = 0; e < hi_; ++e) {
-        RBuffer::Scope scope(buf_, fmt::format("entry {} of the basket", e));
+        RBuffer::Scope scope(buf_, "entry", e, " of the basket");
         parse_entry(e, e >= lo_);
       }
       if (hi_ == basket_.entries && buf_.pos() != buf_.size())
@@ -195,7 +241,7 @@ class Decoder {
     for (entry_t e = lo_; e < hi_; ++e) {
       const std::size_t begin = entry_begin(e);
       buf_.seek(begin, "entry");
-      RBuffer::Scope scope(buf_, fmt::format("entry {} of the basket", e));
+      RBuffer::Scope scope(buf_, "entry", e, " of the basket");
       parse_into(e);
       if (buf_.pos() != entry_end(e))
         fail(fmt::format("entry {} should hold {} bytes by the basket's offsets but its content ended after {}", e,
@@ -425,6 +471,7 @@ class Decoder {
     }
   }
 
+  std::byte* direct_;
   const Interpretation& in_;
   const RawBasket& basket_;
   entry_t lo_, hi_;
@@ -441,6 +488,12 @@ class Decoder {
 Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
                      const std::string& file_path, const ElementCounts& counts) {
   return Decoder(in, basket, lo, hi, where, file_path, counts).run();
+}
+
+void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                        const BasketWhere& where, const std::string& file_path, std::byte* dst) {
+  EVC_ASSERT(in.layout == L::kFixed && in.item.coding != Item::Coding::kBits, "direct decoding of a fixed layout only");
+  (void)Decoder(in, basket, lo, hi, where, file_path, {}, dst).run();
 }
 
 }  // namespace evclass::root::detail

@@ -26,6 +26,11 @@ struct NeedsSizes {};
                                            const BasketWhere& where, const std::string& file_path,
                                            const ElementCounts& counts = {});
 
+/// Decodes entries [lo, hi) of a basket of a fixed-size layout (kFixed, not TObject::fBits)
+/// straight into `dst`, which has room for their values.
+void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                        const BasketWhere& where, const std::string& file_path, std::byte* dst);
+
 /// Decodes `n` values stored as `item` (big-endian, possibly Float16/Double32 packed) into dst.
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept;
 

@@ -22,7 +22,12 @@ std::string RBuffer::describe_pos(std::size_t pos) const {
 
 void RBuffer::fail_at(std::string_view message, std::size_t pos) const {
   std::vector<std::string> context = outer_;
-  for (const auto& c : crumbs_) context.push_back(fmt::format("{} (starting at {})", c.description, describe_pos(c.pos)));
+  if (outer_lazy_)
+    for (auto& c : outer_lazy_->context()) context.push_back(std::move(c));
+  for (const auto& c : crumbs_) {
+    const std::string what = c.prefix ? fmt::format("{} {}{}", c.prefix, c.number, c.suffix) : c.description;
+    context.push_back(fmt::format("{} (starting at {})", what, describe_pos(c.pos)));
+  }
   throw CorruptFile(corrupt_message(message, describe_pos(pos), context, origin_.file_path));
 }
 

@@ -12,6 +12,13 @@
 
 namespace evclass::root::detail {
 
+/// What an outer reader was doing (tree, branch, basket), formatted only when an error is raised.
+class OuterContext {
+ public:
+  virtual ~OuterContext() = default;
+  [[nodiscard]] virtual std::vector<std::string> context() const = 0;
+};
+
 /// Where a buffer's bytes sit, for error messages and for ROOT's object tags.
 struct Origin {
   std::string_view file_path;
@@ -84,7 +91,11 @@ class RBuffer {
   class Scope {
    public:
     Scope(RBuffer& buf, std::string description) : buf_(buf) {
-      buf_.crumbs_.push_back({std::move(description), buf_.pos_});
+      buf_.crumbs_.push_back({std::move(description), nullptr, 0, nullptr, buf_.pos_});
+    }
+    /// "<prefix> <number><suffix>", formatted only if an error is raised (hot loops use this).
+    Scope(RBuffer& buf, const char* prefix, std::int64_t number, const char* suffix) : buf_(buf) {
+      buf_.crumbs_.push_back({{}, prefix, number, suffix, buf_.pos_});
     }
     ~Scope() { buf_.crumbs_.pop_back(); }
     Scope(const Scope&) = delete;
@@ -96,6 +107,8 @@ class RBuffer {
 
   /// Breadcrumbs inherited from an outer reader (e.g. TTree 'Events' -> TBranch 'pt' -> basket 3).
   void set_outer_context(std::vector<std::string> context) { outer_ = std::move(context); }
+  /// The same, described lazily by `context` (which must outlive the buffer).
+  void set_outer_context(const OuterContext* context) { outer_lazy_ = context; }
 
  private:
   template <class T>
@@ -108,6 +121,9 @@ class RBuffer {
 
   struct Crumb {
     std::string description;
+    const char* prefix;
+    std::int64_t number;
+    const char* suffix;
     std::size_t pos;
   };
   std::span<const std::byte> data_;
@@ -115,6 +131,7 @@ class RBuffer {
   Origin origin_;
   std::vector<Crumb> crumbs_;
   std::vector<std::string> outer_;
+  const OuterContext* outer_lazy_ = nullptr;
 };
 
 /// Builds a CorruptFile message from its parts (used where no RBuffer is at hand).

@@ -79,6 +79,10 @@ Tree::Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const d
            int cycle)
     : file_(std::move(file)), model_(std::move(model)), path_(std::move(path)), cycle_(cycle) {
   for (const auto& b : model_->branches) collect(*b, 0, "", "", file_->streamers(), infos_, models_);
+  for (std::size_t i = 0; i < infos_.size(); ++i) {
+    by_path_[infos_[i].path].push_back(i);
+    by_name_[infos_[i].name].push_back(i);
+  }
 }
 
 const std::string& Tree::name() const noexcept { return model_->name; }
@@ -87,29 +91,25 @@ const std::string& Tree::class_name() const noexcept { return model_->class_name
 entry_t Tree::entries() const noexcept { return model_->entries; }
 
 bool Tree::has_branch(std::string_view name) const noexcept {
-  return std::any_of(infos_.begin(), infos_.end(),
-                     [&](const BranchInfo& b) { return b.path == name || b.name == name; });
+  const std::string key(name);
+  return by_path_.count(key) > 0 || by_name_.count(key) > 0;
 }
 
 std::size_t Tree::index_of(std::string_view name) const {
-  std::vector<std::size_t> by_path;
-  for (std::size_t i = 0; i < infos_.size(); ++i)
-    if (infos_[i].path == name) by_path.push_back(i);
-  if (by_path.size() == 1) return by_path.front();
-  if (by_path.size() > 1)
+  const std::string key(name);
+  if (auto it = by_path_.find(key); it != by_path_.end()) {
+    if (it->second.size() == 1) return it->second.front();
     throw KeyNotFound(fmt::format("branch path '{}' is ambiguous in tree '{}' of {}: {} branches have it (the file "
                                   "holds several top-level branches of that name); read them through Tree::branches()",
-                                  name, path_, file_->path(), by_path.size()));
-  std::vector<std::size_t> matches;
-  for (std::size_t i = 0; i < infos_.size(); ++i)
-    if (infos_[i].name == name) matches.push_back(i);
-  if (matches.size() == 1) return matches.front();
-  if (matches.size() > 1) {
+                                  name, path_, file_->path(), it->second.size()));
+  }
+  if (auto it = by_name_.find(key); it != by_name_.end()) {
+    if (it->second.size() == 1) return it->second.front();
     std::vector<std::string> paths;
-    for (auto i : matches) paths.push_back("'" + infos_[i].path + "'");
+    for (auto i : it->second) paths.push_back("'" + infos_[i].path + "'");
     throw KeyNotFound(fmt::format("branch name '{}' is ambiguous in tree '{}' of {}: {} branches have it; name one "
                                   "by its path: {}",
-                                  name, path_, file_->path(), matches.size(), fmt::join(paths, ", ")));
+                                  name, path_, file_->path(), it->second.size(), fmt::join(paths, ", ")));
   }
   std::vector<std::string> names;
   for (const auto& b : infos_) names.push_back(b.name);
@@ -220,14 +220,32 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
   first_task[targets.size()] = tasks.size();
 
+  // Fixed-size layouts are decoded straight into the final column (their size is known); the
+  // others into one piece per basket, joined at the end.
+  std::vector<column::Column> out(targets.size());
+  std::vector<char> direct(targets.size(), 0);
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const Interpretation& in = targets[i].interpretation;
+    column::Column& c = out[i];
+    c = column::Column(in.dtype());
+    c.set_inner_shape(in.inner_shape);
+    c.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
+    direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
+    if (direct[i]) {
+      c.data().resize(static_cast<std::size_t>(stops[i] - starts[i]) * c.item_width() * column::dtype_size(in.dtype()));
+      c.set_flat_entries(stops[i] - starts[i]);
+    }
+  }
+
   std::vector<column::Column> pieces(tasks.size());
   std::vector<char> needs_sizes(tasks.size(), 0);
   auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
+    thread_local column::Buffer scratch;  // decompressed baskets, reused from task to task
     const Task& task = tasks[ti];
     const Target& t = targets[task.target];
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
-    const detail::RawBasket raw = detail::read_basket(*file_, ref, where);
+    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch);
     detail::ElementCounts ec;
     if (t.interpretation.count_branch) {
       ec.column = &counts.at(t.interpretation.count_branch);
@@ -237,7 +255,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       ec.first_entry = task.lo;
     }
     try {
-      pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+      if (direct[task.target]) {
+        column::Column& c = out[task.target];
+        std::byte* dst = c.data().data() + static_cast<std::size_t>(task.out_entry) * c.item_width() *
+                                               column::dtype_size(c.dtype());
+        detail::decode_basket_into(t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
+      } else {
+        pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+      }
     } catch (const detail::NeedsSizes&) {
       if (sizes) throw;
       needs_sizes[ti] = 1;
@@ -257,20 +282,16 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     decode_task(ti, &sizes);
   }
 
-  std::vector<column::Column> out(targets.size());
-  core::parallel_for(targets.size(), core::Context{options.threads}, [&](std::size_t i) {
-    column::Column prototype(targets[i].interpretation.dtype());
-    prototype.set_inner_shape(targets[i].interpretation.inner_shape);
-    prototype.mutable_offsets().assign(targets[i].interpretation.jagged_depth(), column::Offsets{0});
+  const core::Context ctx{options.threads};
+  core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
+    if (direct[i] || first_task[i] == first_task[i + 1]) return;
     std::vector<column::Column> mine;
     for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) mine.push_back(std::move(pieces[k]));
-    if (mine.empty()) {
-      prototype.set_flat_entries(0);
-      out[i] = std::move(prototype);
-    } else {
-      out[i] = column::concat(std::move(mine), prototype);
-    }
+    out[i] = column::concat(std::move(mine), out[i], ctx);
   });
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!direct[i] && first_task[i] == first_task[i + 1] && out[i].offsets().empty() && !out[i].is_string())
+      out[i].set_flat_entries(0);
   return out;
 }
 

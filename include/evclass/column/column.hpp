@@ -17,6 +17,7 @@
 
 #include "evclass/column/buffer.hpp"
 #include "evclass/column/dtype.hpp"
+#include "evclass/core/parallel.hpp"
 #include "evclass/core/types.hpp"
 
 namespace evclass::column {
@@ -85,8 +86,8 @@ class Column {
 
 namespace evclass::column {
 
-/// Joins pieces of the same layout end to end with one allocation per buffer.
-/// `prototype` gives dtype, depth and inner shape when `pieces` is empty.
-[[nodiscard]] Column concat(std::vector<Column>&& pieces, const Column& prototype);
+/// Joins pieces of the same layout end to end with one allocation per buffer, copying the pieces
+/// in parallel. `prototype` gives dtype, depth and inner shape when `pieces` is empty.
+[[nodiscard]] Column concat(std::vector<Column>&& pieces, const Column& prototype, const core::Context& ctx = {});
 
 }  // namespace evclass::column

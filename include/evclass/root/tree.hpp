@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "evclass/column/column.hpp"
@@ -105,6 +106,7 @@ class Tree {
   int cycle_ = 0;
   std::vector<BranchInfo> infos_;
   std::vector<const detail::BranchModel*> models_;  ///< parallel to infos_
+  std::unordered_map<std::string, std::vector<std::size_t>> by_path_, by_name_;  ///< indices into infos_
 };
 
 }  // namespace evclass::root

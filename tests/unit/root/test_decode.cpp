@@ -31,10 +31,10 @@ std::unique_ptr<LeafModel> leaf(std::string cls, std::string name, std::int32_t 
   return l;
 }
 
+// The basket points into `b`, which outlives it in every test.
 RawBasket basket(const Bytes& b, std::vector<std::int32_t> offsets, entry_t entries) {
   RawBasket r;
-  r.owned.append(b.data.data(), b.data.size());
-  r.data = r.owned.bytes();
+  r.data = b.data;
   r.offsets = std::move(offsets);
   r.entries = entries;
   return r;
