@@ -32,8 +32,8 @@ struct RawBasket {
 /// Context for error messages: which tree, branch and basket (formatted only on failure).
 class BasketWhere final : public OuterContext {
  public:
-  BasketWhere(std::string_view tree_path, std::string_view branch_name, std::size_t basket_index)
-      : tree_path(tree_path), branch_name(branch_name), basket_index(basket_index) {}
+  BasketWhere(std::string_view tree, std::string_view branch, std::size_t basket)
+      : tree_path(tree), branch_name(branch), basket_index(basket) {}
   [[nodiscard]] std::vector<std::string> context() const override;
 
   std::string_view tree_path;

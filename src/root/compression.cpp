@@ -79,8 +79,19 @@ void lz4_block(std::span<const std::byte> in, std::span<std::byte> out, std::siz
     throw CorruptFile(fmt::format("lz4 block {} decompressed to {} bytes, its header says {}", block, n, out.size()));
 }
 
+// ZSTD_decompress would allocate a ~100 kB context on every call; each thread keeps one.
+ZSTD_DCtx* thread_zstd_context() {
+  struct Holder {
+    ZSTD_DCtx* ctx = ZSTD_createDCtx();
+    ~Holder() { ZSTD_freeDCtx(ctx); }
+  };
+  thread_local Holder holder;
+  if (!holder.ctx) throw std::bad_alloc();
+  return holder.ctx;
+}
+
 void zstd_block(std::span<const std::byte> in, std::span<std::byte> out, std::size_t block) {
-  const std::size_t n = ZSTD_decompress(out.data(), out.size(), in.data(), in.size());
+  const std::size_t n = ZSTD_decompressDCtx(thread_zstd_context(), out.data(), out.size(), in.data(), in.size());
   if (ZSTD_isError(n))
     throw CorruptFile(fmt::format("zstd block {} cannot be decompressed: {}", block, ZSTD_getErrorName(n)));
   if (n != out.size())
