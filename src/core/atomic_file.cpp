@@ -34,6 +34,17 @@ void AtomicFile::write(const void* data, std::size_t n) {
 
 void AtomicFile::write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
 
+void AtomicFile::write_at(std::uint64_t offset, std::string_view bytes) {
+  if (std::fflush(f_) != 0) throw IoError(fmt::format("cannot write '{}': {}", tmp_, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(::fileno(f_), bytes.data() + done, bytes.size() - done,
+                               static_cast<off_t>(offset + done));
+    if (n <= 0) throw IoError(fmt::format("cannot write '{}': {}", tmp_, std::strerror(errno)));
+    done += static_cast<std::size_t>(n);
+  }
+}
+
 void AtomicFile::commit() {
   if (std::fflush(f_) != 0 || ::fsync(::fileno(f_)) != 0)
     throw IoError(fmt::format("cannot write '{}': {}", tmp_, std::strerror(errno)));

@@ -2,11 +2,16 @@
 
 #include <libdeflate.h>
 #include <lz4.h>
+#include <lz4hc.h>
 #include <lzma.h>
 #include <xxhash.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <bit>
 #include <memory>
+#include <new>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -221,6 +226,125 @@ void decompress(std::span<const std::byte> src, std::span<std::byte> dst) {
   }
   if (in != src.size() && src.size() - in >= kHeaderSize)
     throw CorruptFile(fmt::format("compressed payload has {} bytes left over after its {} blocks", src.size() - in, block));
+}
+
+}  // namespace evclass::root::detail
+
+namespace evclass::root::detail {
+
+namespace {
+
+constexpr std::size_t kMaxBlock = 0xffffff;  // ROOT's kMAXZIPBUF: sizes are 24-bit fields
+
+// Compressors are costly to create; each thread keeps one per level.
+libdeflate_compressor* thread_deflate(int level) {
+  struct Holder {
+    libdeflate_compressor* c[13] = {};
+    ~Holder() {
+      for (auto* p : c)
+        if (p) libdeflate_free_compressor(p);
+    }
+  };
+  thread_local Holder h;
+  if (!h.c[level]) h.c[level] = libdeflate_alloc_compressor(level);
+  if (!h.c[level]) throw std::bad_alloc();
+  return h.c[level];
+}
+
+ZSTD_CCtx* thread_zstd_cctx() {
+  struct Holder {
+    ZSTD_CCtx* ctx = ZSTD_createCCtx();
+    ~Holder() { ZSTD_freeCCtx(ctx); }
+  };
+  thread_local Holder h;
+  if (!h.ctx) throw std::bad_alloc();
+  return h.ctx;
+}
+
+void put_header(char* h, const char tag[2], std::uint8_t method, std::size_t csize, std::size_t usize) {
+  h[0] = tag[0];
+  h[1] = tag[1];
+  h[2] = static_cast<char>(method);
+  for (int i = 0; i < 3; ++i) {
+    h[3 + i] = static_cast<char>((csize >> (8 * i)) & 0xff);
+    h[6 + i] = static_cast<char>((usize >> (8 * i)) & 0xff);
+  }
+}
+
+// Compresses one block into `dst` (capacity `cap`); returns its compressed size, 0 if it did
+// not fit.
+std::size_t compress_block(const std::byte* src, std::size_t n, int algorithm, int level, char* dst, std::size_t cap) {
+  switch (algorithm) {
+    case 1:
+      return libdeflate_zlib_compress(thread_deflate(level), src, n, dst, cap);
+    case 2: {
+      // The streaming encoder, as ROOT uses: its block headers carry no size fields, which some
+      // readers (JSROOT) require. A dictionary larger than the block gains nothing, so it is cut
+      // to the block's size (level 9 would otherwise take ~670 MB per thread).
+      lzma_options_lzma opt{};
+      if (lzma_lzma_preset(&opt, static_cast<std::uint32_t>(level))) throw std::bad_alloc();
+      opt.dict_size = std::clamp<std::uint32_t>(std::bit_ceil(static_cast<std::uint32_t>(n)), LZMA_DICT_SIZE_MIN,
+                                                opt.dict_size);
+      const lzma_filter filters[] = {{LZMA_FILTER_LZMA2, &opt}, {LZMA_VLI_UNKNOWN, nullptr}};
+      lzma_stream strm = LZMA_STREAM_INIT;
+      if (lzma_stream_encoder(&strm, filters, LZMA_CHECK_CRC32) != LZMA_OK) throw std::bad_alloc();
+      strm.next_in = reinterpret_cast<const std::uint8_t*>(src);
+      strm.avail_in = n;
+      strm.next_out = reinterpret_cast<std::uint8_t*>(dst);
+      strm.avail_out = cap;
+      const lzma_ret r = lzma_code(&strm, LZMA_FINISH);
+      const std::size_t m = cap - strm.avail_out;
+      lzma_end(&strm);
+      return r == LZMA_STREAM_END ? m : 0;
+    }
+    case 4: {
+      if (cap <= kLz4ChecksumSize) return 0;
+      char* body = dst + kLz4ChecksumSize;
+      const int capacity = static_cast<int>(cap - kLz4ChecksumSize);
+      // As ROOT does: the fast compressor below level 4, the high-compression one from 4 up.
+      const int m = level < 4 ? LZ4_compress_default(reinterpret_cast<const char*>(src), body, static_cast<int>(n),
+                                                     capacity)
+                              : LZ4_compress_HC(reinterpret_cast<const char*>(src), body, static_cast<int>(n),
+                                                capacity, level);
+      if (m <= 0) return 0;
+      const std::uint64_t sum = XXH64(body, static_cast<std::size_t>(m), 0);
+      for (int i = 0; i < 8; ++i) dst[i] = static_cast<char>(sum >> (8 * (7 - i)));
+      return static_cast<std::size_t>(m) + kLz4ChecksumSize;
+    }
+    case 5: {
+      const std::size_t m = ZSTD_compressCCtx(thread_zstd_cctx(), dst, cap, src, n, level);
+      return ZSTD_isError(m) ? 0 : m;
+    }
+    default:
+      throw Unsupported(fmt::format("compression algorithm {} is not one of ROOT's (1 zlib, 2 lzma, 4 lz4, 5 zstd)",
+                                    algorithm));
+  }
+}
+
+}  // namespace
+
+bool compress(std::span<const std::byte> src, int algorithm, int level, std::string& out) {
+  static constexpr char kTags[6][2] = {{'?', '?'}, {'Z', 'L'}, {'X', 'Z'}, {'?', '?'}, {'L', '4'}, {'Z', 'S'}};
+  // zlib's method byte is Z_DEFLATED (8); the others carry their library's major version.
+  static constexpr std::uint8_t kMethods[6] = {0, 8, 0, 0, 1, 1};
+  out.clear();
+  if (src.empty()) return false;
+  level = std::clamp(level, 1, 9);
+  // Stop as soon as the output would not be smaller than the input.
+  const std::size_t budget = src.size() - 1;
+  for (std::size_t done = 0; done < src.size();) {
+    const std::size_t n = std::min(kMaxBlock, src.size() - done);
+    const std::size_t at = out.size();
+    if (at + kHeaderSize >= budget) return false;
+    const std::size_t cap = std::min(budget - at - kHeaderSize, kMaxBlock);
+    out.resize(at + kHeaderSize + cap);
+    const std::size_t m = compress_block(src.data() + done, n, algorithm, level, out.data() + at + kHeaderSize, cap);
+    if (m == 0) return false;
+    put_header(out.data() + at, kTags[algorithm], kMethods[algorithm], m, n);
+    out.resize(at + kHeaderSize + m);
+    done += n;
+  }
+  return out.size() < src.size();
 }
 
 }  // namespace evclass::root::detail

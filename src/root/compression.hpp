@@ -34,4 +34,10 @@ enum class Codec : std::uint8_t { kNone, kZlib, kOldRoot, kLzma, kZstd, kLz4, kU
 /// caller adds where the payload came from.
 void decompress(std::span<const std::byte> src, std::span<std::byte> dst);
 
+/// Compresses `src` into ROOT's block format (blocks of at most 16 MiB - 1 bytes) with ROOT's
+/// algorithm number (1 zlib, 2 lzma, 4 lz4 with its xxhash64, 5 zstd) and level 1..9. Returns
+/// false, leaving `out` unspecified, when the result would not be smaller than `src` (ROOT then
+/// stores the object raw).
+bool compress(std::span<const std::byte> src, int algorithm, int level, std::string& out);
+
 }  // namespace evclass::root::detail

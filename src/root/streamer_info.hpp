@@ -78,6 +78,10 @@ class StreamerRegistry {
   [[nodiscard]] const StreamerInfo* find_latest(std::string_view class_name) const;
   [[nodiscard]] bool empty() const noexcept { return infos_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return infos_.size(); }
+  /// Every description, by class name, versions in the order they were added.
+  [[nodiscard]] const std::map<std::string, std::vector<StreamerInfo>, std::less<>>& all() const noexcept {
+    return infos_;
+  }
 
  private:
   std::map<std::string, std::vector<StreamerInfo>, std::less<>> infos_;

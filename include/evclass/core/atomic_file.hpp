@@ -2,6 +2,7 @@
 // Output files appear whole or not at all: bytes go to a temporary file beside the target,
 // which is renamed over it only by commit(). An uncommitted file is removed.
 
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -18,6 +19,9 @@ class AtomicFile {
 
   void write(std::string_view bytes);
   void write(const void* data, std::size_t n);
+  /// Overwrites bytes already written at `offset` (e.g. a header completed at the end); later
+  /// write() calls still append.
+  void write_at(std::uint64_t offset, std::string_view bytes);
   /// Flushes, syncs and renames onto the target path; throws IoError on failure.
   void commit();
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
