@@ -3,10 +3,13 @@
 #include <cstdio>
 #include <iostream>
 #include <new>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "evclass/api/generate.hpp"
 #include "evclass/api/inspect.hpp"
 #include "evclass/core/error.hpp"
 
@@ -16,6 +19,33 @@ int report(const char* kind, const char* what) {
   std::fflush(stdout);
   fmt::print(stderr, "evclass: {}: {}\n", kind, what);
   return 1;
+}
+
+/// "a,b,,c" -> {"a", "b", "c"}
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const auto comma = text.find(',', start);
+    auto piece = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!piece.empty()) out.push_back(std::move(piece));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+double parse_number(const std::string& text, const char* option) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(v > 0))
+    throw evclass::ConfigError(fmt::format("{} '{}' is not a positive number", option, text));
+  return v;
 }
 
 }  // namespace
@@ -46,6 +76,20 @@ int main(int argc, char** argv) {
   cmd_dump->add_option("--csv", dump.csv, "Output CSV file ('-' for standard output)")->required();
   cmd_dump->add_option("--threads", dump.threads, "Threads for reading (0 = all cores)")->check(CLI::NonNegativeNumber);
 
+  evclass::generate::Options gen;
+  std::string gen_analysis, gen_compression = "zstd:5", gen_masses;
+  auto* cmd_generate = app.add_subcommand("generate", "Write physics-like samples of a reference analysis (docs/generators.md)");
+  cmd_generate->add_option("analysis", gen_analysis, "zprime, hzz4l, hgg or pmass")->required();
+  cmd_generate->add_option("--out", gen.out_dir, "Output directory (created if missing)")->required();
+  cmd_generate->add_option("--events", gen.events, "Simulated events per MC sample (per file for zprime); 0 = default")
+      ->check(CLI::NonNegativeNumber);
+  cmd_generate->add_option("--seed", gen.seed, "Random seed (same seed, same events)");
+  cmd_generate->add_option("--compression", gen_compression, "ALG[:LEVEL]: zlib, lz4, zstd, lzma or none (default zstd:5)");
+  cmd_generate->add_option("--lumi", gen.lumi_fb, "Integrated luminosity in fb^-1 for data samples")
+      ->check(CLI::PositiveNumber);
+  cmd_generate->add_option("--masses", gen_masses, "pmass: comma-separated signal masses in GeV (default 500,750,1000,1250,1500)");
+  cmd_generate->add_option("--threads", gen.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -55,14 +99,13 @@ int main(int argc, char** argv) {
   try {
     if (*cmd_inspect) return evclass::api::inspect(inspect_file, inspect, std::cout, std::cerr);
     if (*cmd_dump) {
-      for (std::size_t start = 0; !branches.empty() && start <= branches.size();) {
-        const auto comma = branches.find(',', start);
-        const auto piece = branches.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (!piece.empty()) dump.branches.push_back(piece);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
+      dump.branches = split_list(branches);
       return evclass::api::dump(dump_file, dump, std::cout, std::cerr);
+    }
+    if (*cmd_generate) {
+      gen.compression = evclass::root::Compression::parse(gen_compression);
+      for (const auto& piece : split_list(gen_masses)) gen.masses.push_back(parse_number(piece, "--masses"));
+      return evclass::api::generate(gen_analysis, gen, std::cout);
     }
   } catch (const evclass::Error& e) {
     return report(e.kind(), e.what());

@@ -142,6 +142,7 @@ class Decoder {
       case L::kFixed: variable_items ? per_entry() : fixed(); break;
       case L::kCounted:
       case L::kCollectionMember: variable_items ? per_entry() : counted(); break;
+      case L::kStl: numeric_vector_layout() ? numeric_vectors() : per_entry(); break;
       default: per_entry(); break;
     }
     if (out_.offsets().empty() && !out_.is_string()) out_.set_flat_entries(hi_ - lo_);
@@ -223,6 +224,87 @@ class Decoder {
     const std::size_t first = entry_begin(lo_);
     const std::size_t nvalues = static_cast<std::size_t>(items) * product(in_.inner_shape);
     decode_items(in_.item, basket_.data.data() + first, nvalues, grow_values(nvalues));
+  }
+
+  // --- std::vector<numeric>: the most common jagged layout, decoded in two flat passes -------
+
+  bool numeric_vector_layout() const {
+    return in_.stl_header && in_.stl && in_.stl->kind == StlNode::Kind::kSequence && in_.stl->inner &&
+           in_.stl->inner->kind == StlNode::Kind::kNumeric && in_.stl->inner->item.coding == Item::Coding::kPlain &&
+           has_offsets();
+  }
+
+  // Each entry is [byte count | 0x40000000][uint16 version][int32 n][n values]. One pass checks
+  // every header against the entry offsets (the checks stl_entry() makes), copies the values and
+  // builds the output offsets; the output is sized for the most values the bytes can hold, then
+  // trimmed.
+  void numeric_vectors() {
+    constexpr std::size_t kHeader = 4 + 2 + 4;
+    const Item& item = in_.stl->inner->item;
+    const std::byte* d = basket_.data.data();
+    auto& offs = out_.mutable_offsets()[0];
+    if (hi_ <= lo_) return;
+    offs.resize(static_cast<std::size_t>(hi_ - lo_) + 1);
+    const std::size_t first = entry_begin(lo_), last = entry_end(hi_ - 1);
+    if (first > last || last > basket_.data.size()) fail("entry offsets run past the basket", first);
+    const std::size_t old_size = out_.data().size();
+    std::byte* const start = grow_values((last - first) / item.disk_size);
+    std::byte* dst = start;
+    const auto check = [&](entry_t e) -> std::size_t {
+      const std::size_t begin = entry_begin(e), end = entry_end(e);
+      std::int32_t n = -1;
+      bool ok = end >= begin && end - begin >= kHeader && end <= basket_.data.size();
+      if (ok) {
+        const std::uint32_t count = load_be32(d + begin);
+        const auto version = static_cast<std::uint32_t>(d[begin + 4]) << 8 | static_cast<std::uint32_t>(d[begin + 5]);
+        n = static_cast<std::int32_t>(load_be32(d + begin + 6));
+        ok = (count & 0x40000000u) && begin + 4 + (count & ~0x40000000u) == end && !(version & 0x4000) && n >= 0 &&
+             static_cast<std::size_t>(n) * item.disk_size == end - begin - kHeader;
+      }
+      if (!ok) {
+        buf_.seek(std::min(begin, basket_.data.size()), "entry");
+        RBuffer::Scope scope(buf_, "entry", e, " of the basket");
+        stl_entry();  // the generic path names what is wrong
+        fail(fmt::format("entry {} holds {} bytes, which do not match its container header", e, end - begin), begin);
+      }
+      return static_cast<std::size_t>(n);
+    };
+    const auto run = [&](auto word) {
+      using U = decltype(word);
+      std::int64_t total = 0;
+      for (entry_t e = lo_; e < hi_; ++e) {
+        const std::size_t n = check(e);
+        const std::byte* src = d + entry_begin(e) + kHeader;
+        if constexpr (sizeof(U) == 1) {
+          if (item.dtype == DType::kBool) {
+            for (std::size_t i = 0; i < n; ++i) dst[i] = static_cast<std::byte>(src[i] != std::byte{0});
+          } else {
+            std::memcpy(dst, src, n);
+          }
+        } else {
+          // Vectors are short (a few values per event): an inline loop beats a call per entry.
+          for (std::size_t i = 0; i < n; ++i) {
+            U v;
+            std::memcpy(&v, src + i * sizeof(U), sizeof(U));
+            if constexpr (sizeof(U) == 2) v = __builtin_bswap16(v);
+            else if constexpr (sizeof(U) == 4) v = __builtin_bswap32(v);
+            else v = __builtin_bswap64(v);
+            std::memcpy(dst + i * sizeof(U), &v, sizeof(U));
+          }
+        }
+        dst += n * sizeof(U);
+        total += static_cast<std::int64_t>(n);
+        offs[static_cast<std::size_t>(e - lo_) + 1] = total;
+      }
+    };
+    switch (item.disk_size) {
+      case 1: run(std::uint8_t{}); break;
+      case 2: run(std::uint16_t{}); break;
+      case 4: run(std::uint32_t{}); break;
+      case 8: run(std::uint64_t{}); break;
+      default: fail(fmt::format("container values of {} bytes", item.disk_size), 0);
+    }
+    out_.data().resize(old_size + static_cast<std::size_t>(dst - start));
   }
 
   // --- layouts parsed entry by entry -------------------------------------------------------
