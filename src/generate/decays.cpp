@@ -65,9 +65,13 @@ int lepton_pdg(int flavour, int charge) { return charge < 0 ? flavour : -flavour
 /// Neutrinos are only summed: their masses are zero for our purposes.
 void add_invisible(TruthEvent& truth, const FourVector& p) { truth.invisible += p; }
 
-/// The remaining energy of a jet within dR < 0.2 of a lepton or photon inside it (GeV): most of a
-/// jet's energy is close to its axis.
-double cone_energy_of(double jet_pt, Rng& rng) { return jet_pt * rng.uniform(0.3, 0.8); }
+/// The remaining energy of a jet within dR < 0.2 of a lepton inside it (GeV): most of a jet's
+/// energy is close to its axis. In `isolated_fraction` of the cases the lepton looks isolated (it
+/// took nearly all of the hadron's momentum, or the rest of the jet lies outside the cone): these
+/// are the fakes that survive isolation cuts, as the reducible background does in real analyses.
+double cone_energy_of(double jet_pt, double isolated_fraction, Rng& rng) {
+  return jet_pt * (rng.bernoulli(isolated_fraction) ? rng.uniform(0.0, 0.05) : rng.uniform(0.3, 0.8));
+}
 
 }  // namespace
 
@@ -163,7 +167,7 @@ void semileptonic_heavy_flavour(const FourVector& quark, int flavour, int lepton
   lepton.pdg_id = lepton_pdg(random_light_lepton(rng), lepton_charge);
   lepton.origin = Origin::kHeavyFlavour;
   const double rest_pt = (1.0 - z) * quark.pt();
-  lepton.cone_et = cone_energy_of(rest_pt, rng);
+  lepton.cone_et = cone_energy_of(rest_pt, 0.15, rng);
   // Flight of the b (c) hadron, c tau = 0.46 (0.12-0.31) mm: the lepton misses the primary vertex
   // by a typical transverse distance of that order.
   const double mean_d0 = flavour == 5 ? 0.15 : 0.08;  // mm
@@ -180,7 +184,8 @@ void light_hadron_fake_lepton(const FourVector& jet, Rng& rng, TruthEvent& truth
   const int flavour = rng.bernoulli(0.7) ? kElectron : kMuon;  // mostly pi0 / conversion electrons
   lepton.pdg_id = lepton_pdg(flavour, rng.sign());
   lepton.origin = Origin::kLightHadron;
-  lepton.cone_et = cone_energy_of((1.0 - z) * jet.pt(), rng) + 1.0;
+  // Conversions of photons from pi0 decays make the isolated-looking fakes here.
+  lepton.cone_et = cone_energy_of((1.0 - z) * jet.pt(), 0.2, rng);
   // Pions and kaons decaying in flight give muons a small extra impact parameter.
   lepton.lifetime_d0 = flavour == kMuon ? rng.normal(0.0, 0.03) : 0.0;
   truth.leptons.push_back(lepton);
