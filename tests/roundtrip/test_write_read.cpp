@@ -230,3 +230,40 @@ TEST(CompressionSetting, ParsesRootNamesLevelsAndNumbers) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReaderChecks, AVectorWhoseSizeDisagreesWithItsBytesIsACorruptFile) {
+  TempDir dir("roundtrip");
+  const std::string path = dir.file("vec.root");
+  {
+    FileWriter out(path, {.compression = Compression::parse("none")});
+    TreeWriter& t = out.add_tree("t", {BranchSpec::vector("v", DType::kInt32)});
+    Column v(DType::kInt32);
+    v.data().resize(3 * 4 * 10);
+    auto vals = v.mutable_values<std::int32_t>();
+    for (std::size_t i = 0; i < vals.size(); ++i) vals[i] = static_cast<std::int32_t>(i);
+    evclass::column::Offsets off;
+    for (int e = 0; e <= 10; ++e) off.push_back(3 * e);
+    v.mutable_offsets().push_back(off);
+    t.append(std::vector<Column>{v});
+    out.close();
+  }
+  // The first entry: byte count 2 + 4 + 12 = 18, version 6, three values; claim four instead.
+  std::string bytes = slurp(path);
+  const std::string header("\x40\x00\x00\x12\x00\x06\x00\x00\x00\x03", 10);
+  const auto at = bytes.find(header);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 9] = '\x04';
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  const File f = File::open(path);
+  try {
+    (void)f.tree("t").read("v");
+    FAIL() << "no error";
+  } catch (const evclass::CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find("entry 0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'v'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
