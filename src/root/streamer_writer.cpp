@@ -11,9 +11,6 @@ namespace evclass::root::detail {
 
 namespace {
 
-// TObject::fBits as ROOT writes them for heap objects (kNotDeleted | kIsOnHeap).
-constexpr std::uint32_t kObjectBits = 0x03000000;
-
 // One member of a class description, as a TStreamerElement subclass.
 struct ElementDef {
   const char* element_class;  // TStreamerBase, TStreamerBasicType, ...
@@ -229,20 +226,6 @@ std::vector<ClassDef> class_table() {
     t.push_back(std::move(c));
   }
   return t;
-}
-
-void write_tobject(WBuffer& b) {
-  b.i16(1);
-  b.u32(0);
-  b.u32(kObjectBits);
-}
-
-void write_tnamed(WBuffer& b, std::string_view name, std::string_view title) {
-  const auto at = b.begin_object(1);
-  write_tobject(b);
-  b.tstring(name);
-  b.tstring(title);
-  b.end_object(at);
 }
 
 int element_class_version(std::string_view cls) {

@@ -19,6 +19,8 @@ using column::DType;
 using detail::BasketJob;
 using detail::BranchState;
 using detail::WBuffer;
+using detail::write_tnamed;
+using detail::write_tobject;
 
 BranchSpec BranchSpec::scalar(std::string name, DType dtype) {
   return {std::move(name), dtype, BranchShape::kScalar, {}, {}, {}};
@@ -285,22 +287,6 @@ void TreeWriter::Impl::finish() {
 // The TTree object.
 
 namespace {
-
-constexpr std::uint32_t kObjectBits = 0x03000000;  // kNotDeleted | kIsOnHeap, as ROOT writes them
-
-void write_tobject(WBuffer& b) {
-  b.i16(1);
-  b.u32(0);
-  b.u32(kObjectBits);
-}
-
-void write_tnamed(WBuffer& b, std::string_view name, std::string_view title) {
-  const auto at = b.begin_object(1);
-  write_tobject(b);
-  b.tstring(name);
-  b.tstring(title);
-  b.end_object(at);
-}
 
 void write_att_fill(WBuffer& b) {
   const auto at = b.begin_object(2);

@@ -56,4 +56,19 @@ void WBuffer::patch_i32(std::size_t at, std::int32_t v) {
   for (int i = 0; i < 4; ++i) data_[at + i] = static_cast<char>(u >> (8 * (3 - i)));
 }
 
+void write_tobject(WBuffer& b) {
+  constexpr std::uint32_t kObjectBits = 0x03000000;  // kNotDeleted | kIsOnHeap, as ROOT writes them
+  b.i16(1);
+  b.u32(0);
+  b.u32(kObjectBits);
+}
+
+void write_tnamed(WBuffer& b, std::string_view name, std::string_view title) {
+  const auto at = b.begin_object(1);
+  write_tobject(b);
+  b.tstring(name);
+  b.tstring(title);
+  b.end_object(at);
+}
+
 }  // namespace evclass::root::detail

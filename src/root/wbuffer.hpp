@@ -86,4 +86,9 @@ class WBuffer {
   std::unordered_map<const void*, std::uint32_t> objects_;   ///< object -> tag offset
 };
 
+/// TObject as ROOT streams it (version 1, fUniqueID 0, fBits of a heap object) and TNamed
+/// (versioned, TObject, name, title): the bases of most objects the writer produces.
+void write_tobject(WBuffer& b);
+void write_tnamed(WBuffer& b, std::string_view name, std::string_view title);
+
 }  // namespace evclass::root::detail

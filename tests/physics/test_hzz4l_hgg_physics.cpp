@@ -4,6 +4,8 @@
 // data against the weighted simulation, and determinism. docs/generators.md describes the model.
 
 #include <gtest/gtest.h>
+
+#include "helpers/temp_dir.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,25 +44,7 @@ constexpr float kMv2c10Cut70 = 0.8244f;  // 70 % b-tagging working point
 // ---------------------------------------------------------------------------------------------
 // Reading and small statistics
 
-/// A directory under the system's temporary directory, removed with everything in it at the end.
-class ScratchDir {
- public:
-  explicit ScratchDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("evc_physics_" + name + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  [[nodiscard]] std::string path() const { return path_.string(); }
-  [[nodiscard]] std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using ScratchDir = evclass::testing::TempDir;
 
 /// Some columns of the `mini` tree of one file.
 class MiniColumns {

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "helpers/temp_dir.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -28,25 +30,7 @@ namespace {
 namespace fs = std::filesystem;
 using evclass::generate::Options;
 
-/// A fresh folder under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag) {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / fmt::format("evclass_{}_{:08x}{:08x}", tag, rd(), rd());
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using evclass::testing::TempDir;
 
 Options options_for(const fs::path& dir, std::int64_t events, int threads = 0) {
   Options o;
