@@ -67,6 +67,15 @@ RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const Basket
 
 }  // namespace
 
+std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref) {
+  if (ref.embedded) return static_cast<std::int64_t>(ref.embedded->buffer.size());
+  const Key key = file.read_key_at(ref.seek, "a basket key");
+  auto stored = file.range(ref.seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
+  if (payload_codec(stored, static_cast<std::size_t>(key.fObjlen)) == Codec::kNone)
+    return static_cast<std::int64_t>(stored.size());
+  return static_cast<std::int64_t>(claimed_uncompressed_size(stored));
+}
+
 Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
   if (ref.embedded) return Codec::kNone;
   const Key key = file.read_key_at(ref.seek, "a basket key");

@@ -46,6 +46,11 @@ class BasketWhere final : public OuterContext {
 [[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where,
                                     column::Buffer& scratch);
 
+/// The most bytes a basket's payload can hold once decompressed, from its key and the headers of
+/// its compressed blocks (checked as read_basket() checks them), without decompressing it. Lets
+/// callers refuse entry counts that no basket could hold before allocating for them.
+[[nodiscard]] std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref);
+
 /// The codec of a basket without decompressing it (reads only the key header).
 [[nodiscard]] Codec basket_codec(const FileImpl& file, const BasketRef& ref);
 

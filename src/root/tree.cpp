@@ -232,6 +232,19 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     c.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
     direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
     if (direct[i]) {
+      // The entry count comes from the tree record; before allocating for it, check that the
+      // baskets can hold that many entries (a corrupt count must not allocate gigabytes).
+      const BranchModel& b = *targets[i].branch;
+      const auto need = static_cast<double>(stops[i] - starts[i]) * static_cast<double>(in.entry_stride);
+      double can_hold = 0;
+      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k)
+        can_hold += static_cast<double>(detail::basket_capacity(*file_, b.baskets[tasks[k].basket]));
+      if (need > can_hold)
+        throw CorruptFile(detail::corrupt_message(
+            fmt::format("branch claims {} entries of {} bytes ({} bytes) but its baskets hold at most {} bytes",
+                        stops[i] - starts[i], in.entry_stride, need, can_hold),
+            "the TTree record", {fmt::format("TTree '{}'", path_), fmt::format("TBranch '{}'", b.name)},
+            file_->path()));
       c.data().resize(static_cast<std::size_t>(stops[i] - starts[i]) * c.item_width() * column::dtype_size(in.dtype()));
       c.set_flat_entries(stops[i] - starts[i]);
     }
