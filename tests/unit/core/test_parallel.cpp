@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <mutex>
@@ -65,10 +66,12 @@ TEST(ParallelFor, UsesMoreThanOneThreadWhenAskedTo) {
   std::mutex m;
   std::set<std::thread::id> ids;
   std::atomic<int> inside{0};
-  // Each call waits briefly for a second worker to arrive, so two threads are seen at once.
+  // The first call waits (up to 5 s, so that a loaded machine has time to start the other
+  // worker) until a second call has begun; otherwise one worker could take every index.
   parallel_for(64, Context{4}, [&](std::size_t) {
     inside.fetch_add(1);
-    for (int spin = 0; spin < 2000 && inside.load() < 2; ++spin) std::this_thread::yield();
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (inside.load() < 2 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
     {
       std::lock_guard<std::mutex> lock(m);
       ids.insert(std::this_thread::get_id());
