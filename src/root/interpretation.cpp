@@ -1,6 +1,7 @@
 #include "root/interpretation.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -111,6 +112,25 @@ std::string strip_std(std::string s) {
   std::string out;
   for (char c : s)
     if (c != ' ') out += c;
+  return out;
+}
+
+// A class name for display: "std::" dropped, spaces kept only between two words
+// ("vector<unsigned int>", as ROOT and JSROOT write it; strip_std() is for matching).
+std::string display_type(std::string s) {
+  for (std::size_t p; (p = s.find("std::")) != std::string::npos;) s.erase(p, 5);
+  const auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != ' ') {
+      out += s[i];
+      continue;
+    }
+    std::size_t j = i;
+    while (j < s.size() && s[j] == ' ') ++j;
+    if (!out.empty() && j < s.size() && word(out.back()) && word(s[j])) out += ' ';
+    i = j - 1;
+  }
   return out;
 }
 
@@ -478,7 +498,7 @@ BranchDescription describe(const BranchModel& b, const StreamerRegistry& streame
         d.kind = prefix + "var-array";
         break;
       case L::kString:
-        d.type = b.class_name == "TBranch" ? "char*" : (b.fStreamerType == stype::kTString ? "TString" : strip_std(b.fClassName));
+        d.type = b.class_name == "TBranch" ? "char*" : (b.fStreamerType == stype::kTString ? "TString" : display_type(b.fClassName));
         d.kind = prefix + "string";
         break;
       case L::kCharStar:
@@ -492,7 +512,7 @@ BranchDescription describe(const BranchModel& b, const StreamerRegistry& streame
       case L::kCollectionStl:
       case L::kStl: {
         const StreamerElement* e = member ? find_element(b, streamers) : nullptr;
-        d.type = strip_std(e ? e->type_name : b.fClassName);
+        d.type = display_type(e ? e->type_name : b.fClassName);
         d.kind = prefix + (in.stl->kind == StlNode::Kind::kString ? "string" : "stl");
         break;
       }
