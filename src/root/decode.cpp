@@ -280,7 +280,7 @@ class Decoder {
       const std::size_t n = check(e);
       const std::size_t bytes = n * item.disk_size;
       const std::byte* src = d + entry_begin(e) + kHeader;
-      if (bytes <= kChunk && src + kChunk <= data_end) {
+      if (bytes <= kChunk && static_cast<std::size_t>(data_end - src) >= kChunk) {
         std::memcpy(dst, src, kChunk);
       } else {
         std::memcpy(dst, src, bytes);
