@@ -153,8 +153,18 @@ void run_memcpy(std::span<const Job> jobs, int threads) {
   evclass::core::parallel_for(jobs.size(), evclass::core::Context{threads}, [&](std::size_t i) { memcpy_job(jobs[i]); });
 }
 
+/// --reuse-columns: every read goes into the same columns (Tree::read_into), as a program reading
+/// a tree batch by batch does, so no read pays for faulting in fresh output memory.
+bool g_reuse_columns = false;
+
 void run_read(const evclass::root::Tree& tree, const std::vector<std::string>& names, int threads,
               evclass::root::EntryRange range = {}) {
+  if (g_reuse_columns) {
+    static std::vector<evclass::column::Column> reused;
+    tree.read_into(names, reused, range, {.threads = threads});
+    keep(reused.data());
+    return;
+  }
   auto cols = tree.read(names, range, {.threads = threads});
   keep(cols.data());
 }
@@ -527,6 +537,9 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-heap", opt.keep_heap,
                "make glibc keep freed memory (no trimming; mmap only above 32 MiB), so that each repeated read reuses "
                "pages already touched instead of faulting in fresh ones: separates first-touch costs from decoding");
+  app.add_flag("--reuse-columns", g_reuse_columns,
+               "read into the same columns every time (Tree::read_into), as batch-by-batch reading does: the read "
+               "then pays no first touch of fresh output memory");
   app.add_option("files", files, "ROOT files")->required();
   CLI11_PARSE(app, argc, argv);
 
@@ -550,9 +563,10 @@ int main(int argc, char** argv) {
     if (!ok) fmt::print(stderr, "warning: mallopt refused a setting; --keep-heap is partly in effect\n");
   }
 
-  fmt::print("evclass_read_bench: threads {}, {} repetitions of >= {} s each, {}{} (hardware threads: {})\n",
+  fmt::print("evclass_read_bench: threads {}, {} repetitions of >= {} s each, {}{}{} (hardware threads: {})\n",
              fmt::join(opt.threads, ","), opt.repeat, opt.min_seconds, opt.best ? "best" : "medians",
-             opt.keep_heap ? ", --keep-heap" : "", evclass::core::hardware_threads());
+             opt.keep_heap ? ", --keep-heap" : "", g_reuse_columns ? ", --reuse-columns" : "",
+             evclass::core::hardware_threads());
   int failures = 0;
   for (const auto& f : files) {
     try {

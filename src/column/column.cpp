@@ -78,6 +78,16 @@ void Column::append(const Column& other) {
 
 namespace evclass::column {
 
+void Column::reset(DType dtype) {
+  dtype_ = dtype;
+  data_.clear();
+  for (auto& level : offsets_) level.clear();
+  inner_shape_.clear();
+  string_offsets_.clear();
+  if (dtype == DType::kString) string_offsets_.push_back(0);
+  flat_entries_ = -1;
+}
+
 Column concat(std::vector<Column>&& pieces, const Column& prototype, const core::Context& ctx) {
   if (pieces.size() == 1) return std::move(pieces.front());
   Column out(prototype.dtype());

@@ -48,6 +48,28 @@ std::vector<std::int32_t> entry_offsets(std::size_t nraw, RawAt raw, std::int64_
   return out;
 }
 
+// The basket's TKey and TBasket fields, up to the data.
+void read_basket_head(RBuffer& buf, Key& key, BasketHeader& h) {
+  RBuffer::Scope scope(buf, "the basket's key (TBasket)");
+  key = read_key(buf);
+  // TBasket's version is written without a byte count; accept one anyway.
+  const std::uint16_t first = buf.u16("TBasket version");
+  if (first & 0x4000) {
+    buf.u16("TBasket byte count");
+    buf.i16("TBasket version");
+  }
+  h.fBufferSize = buf.i32("fBufferSize");
+  h.fNevBufSize = buf.i32("fNevBufSize");
+  if (h.fNevBufSize < 0) {  // ROOT 6.12+ flags: a negative size is followed by one byte of I/O bits
+    if (h.fNevBufSize == std::numeric_limits<std::int32_t>::min()) buf.fail("basket has fNevBufSize -2^31");
+    h.fNevBufSize = -h.fNevBufSize;
+    buf.u8("fIOBits");
+  }
+  h.fNevBuf = buf.i32("fNevBuf");
+  h.fLast = buf.i32("fLast");
+  h.flag = buf.i8("flag");
+}
+
 RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const BasketWhere& where) {
   const EmbeddedBasket& b = *ref.embedded;
   RawBasket out;
@@ -76,6 +98,28 @@ std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref) {
   return static_cast<std::int64_t>(claimed_uncompressed_size(stored));
 }
 
+std::optional<BasketShape> basket_shape(const FileImpl& file, const BasketRef& ref) noexcept {
+  try {
+    if (ref.embedded) {
+      const EmbeddedBasket& b = *ref.embedded;
+      if (b.fLast < b.fKeylen || b.fKeylen < 0) return std::nullopt;
+      return BasketShape{b.fLast - b.fKeylen, static_cast<std::int64_t>(b.buffer.size()), b.has_offsets};
+    }
+    const auto size = static_cast<std::int64_t>(file.file_bytes().size());
+    if (ref.seek < 0 || ref.seek >= size) return std::nullopt;
+    RBuffer buf(file.range(ref.seek, std::min<std::int64_t>(ref.bytes, size - ref.seek), "a basket"),
+                Origin{file.path(), ref.seek});
+    Key key;
+    BasketHeader h;
+    read_basket_head(buf, key, h);
+    const std::int64_t data = std::int64_t{h.fLast} - key.fKeylen;
+    if (data < 0 || data > key.fObjlen || key.fNbytes < key.fKeylen) return std::nullopt;
+    return BasketShape{data, std::int64_t{key.fNbytes} - key.fKeylen, key.fObjlen - data >= 4};
+  } catch (const Error&) {
+    return std::nullopt;
+  }
+}
+
 Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
   if (ref.embedded) return Codec::kNone;
   const Key key = file.read_key_at(ref.seek, "a basket key");
@@ -83,7 +127,8 @@ Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
   return payload_codec(stored, static_cast<std::size_t>(key.fObjlen));
 }
 
-RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where, column::Buffer& scratch) {
+RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where, column::Buffer& scratch,
+                      bool want_offsets) {
   if (ref.embedded) return read_embedded(file, ref, where);
   RawBasket out;
   out.file_offset = ref.seek;
@@ -93,26 +138,7 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
   buf.set_outer_context(&where);
   Key key;
   BasketHeader h;
-  {
-    RBuffer::Scope scope(buf, "the basket's key (TBasket)");
-    key = read_key(buf);
-    // TBasket's version is written without a byte count; accept one anyway.
-    const std::uint16_t first = buf.u16("TBasket version");
-    if (first & 0x4000) {
-      buf.u16("TBasket byte count");
-      buf.i16("TBasket version");
-    }
-    h.fBufferSize = buf.i32("fBufferSize");
-    h.fNevBufSize = buf.i32("fNevBufSize");
-    if (h.fNevBufSize < 0) {  // ROOT 6.12+ flags: a negative size is followed by one byte of I/O bits
-      if (h.fNevBufSize == std::numeric_limits<std::int32_t>::min()) buf.fail("basket has fNevBufSize -2^31");
-      h.fNevBufSize = -h.fNevBufSize;
-      buf.u8("fIOBits");
-    }
-    h.fNevBuf = buf.i32("fNevBuf");
-    h.fLast = buf.i32("fLast");
-    h.flag = buf.i8("flag");
-  }
+  read_basket_head(buf, key, h);
   if (key.fNbytes != ref.bytes)
     fail(file, where, ref.seek,
          fmt::format("basket key says fNbytes = {} but the branch lists {} bytes for it", key.fNbytes, ref.bytes));
@@ -145,7 +171,7 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
   }
   out.data = payload.subspan(0, static_cast<std::size_t>(border));
   const std::size_t trailer = payload.size() - static_cast<std::size_t>(border);
-  if (trailer >= 4 && out.entries > 0) {
+  if (want_offsets && trailer >= 4 && out.entries > 0) {
     // int32 count, then that many big-endian int32 offsets; read in one pass without copies.
     const std::byte* t = payload.data() + border;
     const auto be32 = [](const std::byte* p) {

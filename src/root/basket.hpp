@@ -10,6 +10,7 @@
 //   the key start, so fKeylen is subtracted).
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,13 +44,26 @@ class BasketWhere final : public OuterContext {
 
 /// Reads, checks and decompresses one basket of a branch. A compressed payload is decompressed
 /// into `scratch` (reused from basket to basket by the caller) and `data` points into it.
+/// Without `want_offsets` the entry offsets are not parsed (`offsets` stays empty): for
+/// layouts whose entries carry their own sizes and are walked from the start.
 [[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where,
-                                    column::Buffer& scratch);
+                                    column::Buffer& scratch, bool want_offsets = true);
 
 /// The most bytes a basket's payload can hold once decompressed, from its key and the headers of
 /// its compressed blocks (checked as read_basket() checks them), without decompressing it. Lets
 /// callers refuse entry counts that no basket could hold before allocating for them.
 [[nodiscard]] std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref);
+
+/// Sizes a basket announces in its key and TBasket header, read without decompressing it.
+struct BasketShape {
+  std::int64_t data_bytes = 0;    ///< fLast - fKeylen: the entries' bytes
+  std::int64_t stored_bytes = 0;  ///< payload bytes in the file (compressed or not)
+  bool has_offsets = false;       ///< entry offsets follow the data
+};
+
+/// The shape of a basket, or nothing when its headers are inconsistent (read_basket() then
+/// reports what is wrong when the basket is read).
+[[nodiscard]] std::optional<BasketShape> basket_shape(const FileImpl& file, const BasketRef& ref) noexcept;
 
 /// The codec of a basket without decompressing it (reads only the key header).
 [[nodiscard]] Codec basket_codec(const FileImpl& file, const BasketRef& ref);

@@ -120,8 +120,10 @@ std::size_t product(const std::vector<std::int64_t>& dims) {
 class Decoder {
  public:
   Decoder(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
-          const std::string& file_path, const ElementCounts& counts, std::byte* direct = nullptr)
+          const std::string& file_path, const ElementCounts& counts, std::byte* direct = nullptr,
+          const JaggedSlot* slot = nullptr)
       : direct_(direct),
+        slot_(slot),
         in_(in),
         basket_(basket),
         lo_(lo),
@@ -142,7 +144,15 @@ class Decoder {
       case L::kFixed: variable_items ? per_entry() : fixed(); break;
       case L::kCounted:
       case L::kCollectionMember: variable_items ? per_entry() : counted(); break;
-      case L::kStl: numeric_vector_layout() ? numeric_vectors() : per_entry(); break;
+      case L::kStl:
+        if (slot_) {
+          walk_numeric_vectors();
+        } else if (numeric_vector_layout()) {
+          numeric_vectors();
+        } else {
+          per_entry();
+        }
+        break;
       default: per_entry(); break;
     }
     if (out_.offsets().empty() && !out_.is_string()) out_.set_flat_entries(hi_ - lo_);
@@ -157,7 +167,7 @@ class Decoder {
   std::size_t entry_end(entry_t e) const { return static_cast<std::size_t>((*offsets_)[static_cast<std::size_t>(e) + 1]); }
 
   std::byte* grow_values(std::size_t n) {
-    if (direct_) return direct_;  // fixed(): the caller's final column has room for them
+    if (direct_) return direct_;  // fixed() and vectors: the caller's final column has room for them
     auto& data = out_.data();
     const std::size_t old = data.size();
     data.resize(old + n * column::dtype_size(out_.dtype()));
@@ -229,9 +239,7 @@ class Decoder {
   // --- std::vector<numeric>: the most common jagged layout, decoded in two flat passes -------
 
   bool numeric_vector_layout() const {
-    return in_.stl_header && in_.stl && in_.stl->kind == StlNode::Kind::kSequence && in_.stl->inner &&
-           in_.stl->inner->kind == StlNode::Kind::kNumeric && in_.stl->inner->item.coding == Item::Coding::kPlain &&
-           has_offsets();
+    return is_numeric_vector(in_) && has_offsets();
   }
 
   // Each entry is [byte count | 0x40000000][uint16 version][int32 n][n values]. One pass checks
@@ -245,6 +253,7 @@ class Decoder {
     auto& offs = out_.mutable_offsets()[0];
     if (hi_ <= lo_) return;
     offs.resize(static_cast<std::size_t>(hi_ - lo_) + 1);
+    std::int64_t* const ends = offs.data() + 1;
     const std::size_t first = entry_begin(lo_), last = entry_end(hi_ - 1);
     if (first > last || last > basket_.data.size()) fail("entry offsets run past the basket", first);
     const auto check = [&](entry_t e) -> std::size_t {
@@ -287,9 +296,64 @@ class Decoder {
       }
       dst += bytes;
       total += static_cast<std::int64_t>(n);
-      offs[static_cast<std::size_t>(e - lo_) + 1] = total;
+      ends[e - lo_] = total;
     }
     decode_items(item, start, static_cast<std::size_t>(total), grow_values(static_cast<std::size_t>(total)));
+  }
+
+  // The same layout without entry offsets, for whole baskets decoded into their slot of the final
+  // column: entries follow each other, each header gives the next one's start, and the last must
+  // end exactly where the data ends (so no byte is skipped or read twice).
+  void walk_numeric_vectors() {
+    constexpr std::size_t kHeader = 4 + 2 + 4;
+    constexpr std::size_t kChunk = 32;
+    const Item& item = in_.stl->inner->item;
+    const std::byte* const d = basket_.data.data();
+    const std::size_t size = basket_.data.size();
+    if (lo_ != 0 || hi_ != basket_.entries) fail("a basket decoded into its slot must be read whole", 0);
+    thread_local column::Buffer gathered;
+    gathered.resize(size + kChunk);  // the values are fewer bytes than the data; slack for a last chunk
+    std::byte* const start = gathered.data();
+    std::byte* dst = start;
+    std::int64_t* const ends = slot_->ends;
+    const std::int64_t base = slot_->item_base;
+    std::size_t pos = 0;
+    std::int64_t total = 0;
+    for (entry_t e = 0; e < hi_; ++e) {
+      std::size_t n = 0;
+      bool ok = size - pos >= kHeader;
+      if (ok) {
+        const std::uint32_t count = load_be32(d + pos);
+        const auto version = static_cast<std::uint32_t>(d[pos + 4]) << 8 | static_cast<std::uint32_t>(d[pos + 5]);
+        const std::uint32_t claimed = load_be32(d + pos + 6);
+        const std::size_t bytes = static_cast<std::size_t>(count & ~0x40000000u);
+        n = claimed;
+        ok = (count & 0x40000000u) && !(version & 0x4000) && claimed <= 0x7fffffffu && bytes >= 6 &&
+             bytes - 6 == n * item.disk_size && bytes <= size - pos - 4;
+      }
+      if (!ok) {
+        buf_.seek(pos, "entry");
+        RBuffer::Scope scope(buf_, "entry", e, " of the basket");
+        stl_entry();  // the generic path names what is wrong
+        fail(fmt::format("entry {} does not match its container header", e), pos);
+      }
+      const std::byte* src = d + pos + kHeader;
+      const std::size_t bytes = n * item.disk_size;
+      if (bytes <= kChunk && static_cast<std::size_t>(d + size - src) >= kChunk) {
+        std::memcpy(dst, src, kChunk);
+      } else {
+        std::memcpy(dst, src, bytes);
+      }
+      dst += bytes;
+      pos += kHeader + bytes;
+      total += static_cast<std::int64_t>(n);
+      ends[e] = base + total;
+    }
+    if (pos != size)
+      fail(fmt::format("the basket's {} entries end at byte {} but its data runs to byte {}", hi_, pos, size), pos);
+    if (total != slot_->items)
+      fail(fmt::format("basket holds {} values but its size (fLast) announces {}", total, slot_->items), 0);
+    decode_items(item, start, static_cast<std::size_t>(total), slot_->values);
   }
 
   // --- layouts parsed entry by entry -------------------------------------------------------
@@ -539,6 +603,7 @@ class Decoder {
   }
 
   std::byte* direct_;
+  const JaggedSlot* slot_;
   const Interpretation& in_;
   const RawBasket& basket_;
   entry_t lo_, hi_;
@@ -555,6 +620,17 @@ class Decoder {
 Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
                      const std::string& file_path, const ElementCounts& counts) {
   return Decoder(in, basket, lo, hi, where, file_path, counts).run();
+}
+
+bool is_numeric_vector(const Interpretation& in) noexcept {
+  return in.layout == L::kStl && in.stl_header && in.stl && in.stl->kind == StlNode::Kind::kSequence && in.stl->inner &&
+         in.stl->inner->kind == StlNode::Kind::kNumeric && in.stl->inner->item.coding == Item::Coding::kPlain;
+}
+
+void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                         const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot) {
+  EVC_ASSERT(is_numeric_vector(in), "direct decoding of numeric vectors only");
+  (void)Decoder(in, basket, lo, hi, where, file_path, {}, slot.values, &slot).run();
 }
 
 void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,

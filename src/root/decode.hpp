@@ -31,6 +31,23 @@ struct NeedsSizes {};
 void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                         const BasketWhere& where, const std::string& file_path, std::byte* dst);
 
+/// Whether the branch holds std::vector<T> of a plain numeric T, which decode_vectors_into()
+/// can decode straight into a final column once the values of each basket are counted.
+[[nodiscard]] bool is_numeric_vector(const Interpretation& in) noexcept;
+
+/// Where decode_vectors_into() puts one basket's entries in the final jagged column.
+struct JaggedSlot {
+  std::byte* values = nullptr;      ///< room for exactly `items` values
+  std::int64_t* ends = nullptr;     ///< room for one end offset per decoded entry
+  std::int64_t item_base = 0;       ///< values of the column before this basket's
+  std::int64_t items = 0;           ///< values the basket's size announced; checked
+};
+
+/// Decodes entries [lo, hi) of a numeric-vector basket (see is_numeric_vector) into `slot`;
+/// a basket whose values do not number slot.items is reported as corrupt.
+void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                         const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot);
+
 /// Decodes `n` values stored as `item` (big-endian, possibly Float16/Double32 packed) into dst.
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -170,8 +171,16 @@ std::vector<column::Column> Tree::read(const std::vector<std::string>& names, En
   return read_targets(targets, range, options);
 }
 
+void Tree::read_into(const std::vector<std::string>& names, std::vector<column::Column>& columns, EntryRange range,
+                     ReadOptions options) const {
+  std::vector<Target> targets;
+  targets.reserve(names.size());
+  for (const auto& n : names) targets.push_back(resolve(n));
+  columns = read_targets(targets, range, options, &columns);
+}
+
 std::vector<column::Column> Tree::read_targets(const std::vector<Target>& targets, EntryRange range,
-                                               ReadOptions options) const {
+                                               ReadOptions options, std::vector<column::Column>* recycle) const {
 
   // Sizes of per-element arrays inside split collections come from a sibling branch.
   std::map<const BranchModel*, column::Column> counts;
@@ -227,7 +236,12 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const Interpretation& in = targets[i].interpretation;
     column::Column& c = out[i];
-    c = column::Column(in.dtype());
+    if (recycle && i < recycle->size()) {
+      c = std::move((*recycle)[i]);
+      c.reset(in.dtype());
+    } else {
+      c = column::Column(in.dtype());
+    }
     c.set_inner_shape(in.inner_shape);
     c.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
     direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
@@ -250,6 +264,59 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     }
   }
 
+  // std::vector<T> branches read whole baskets straight into the final column too: each basket's
+  // value count follows from its data size (a 10-byte header per entry, then the values), read
+  // from its header without decompressing it, so every basket's place is known in advance.
+  std::vector<detail::JaggedSlot> slots(tasks.size());
+  std::vector<char> slotted(targets.size(), 0);
+  const auto file_bytes = static_cast<double>(file_->file_bytes().size());
+  // The values of target i when each of its baskets is read whole and announces a size that fits
+  // (each basket's place goes into its slot); nothing otherwise, and the target is then decoded
+  // basket by basket and joined.
+  auto count_vector_items = [&](std::size_t i) -> std::optional<std::int64_t> {
+    const Interpretation& in = targets[i].interpretation;
+    if (!detail::is_numeric_vector(in)) return std::nullopt;
+    const auto item_bytes = static_cast<std::int64_t>(in.stl->inner->item.disk_size);
+    if (item_bytes <= 0) return std::nullopt;
+    const BranchModel& b = *targets[i].branch;
+    std::int64_t items = 0;
+    double claimed = 0;
+    for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
+      const Task& task = tasks[k];
+      const detail::BasketRef& ref = b.baskets[task.basket];
+      const entry_t n = ref.last - ref.first;
+      if (task.lo != 0 || task.hi != n) return std::nullopt;
+      const auto shape = detail::basket_shape(*file_, ref);
+      if (!shape || !shape->has_offsets) return std::nullopt;
+      const std::int64_t value_bytes = shape->data_bytes - 10 * n;  // count, version and size per entry
+      if (value_bytes < 0 || value_bytes % item_bytes != 0) return std::nullopt;
+      claimed += static_cast<double>(shape->data_bytes);
+      slots[k].item_base = items;
+      slots[k].items = value_bytes / item_bytes;
+      items += slots[k].items;
+    }
+    // Damaged headers could announce far more than the file holds; such a file is read basket by
+    // basket, which allocates only for what actually decompresses.
+    if (claimed > 64.0 * file_bytes) return std::nullopt;
+    return items;
+  };
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (direct[i]) continue;
+    if (auto items = count_vector_items(i)) {
+      column::Column& c = out[i];
+      const auto entries = static_cast<std::size_t>(stops[i] - starts[i]);
+      c.data().resize(static_cast<std::size_t>(*items) * column::dtype_size(c.dtype()));
+      auto& offsets = c.mutable_offsets()[0];
+      offsets.resize(entries + 1);
+      offsets[0] = 0;
+      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
+        slots[k].values = c.data().data() + static_cast<std::size_t>(slots[k].item_base) * column::dtype_size(c.dtype());
+        slots[k].ends = offsets.data() + 1 + tasks[k].out_entry;
+      }
+      slotted[i] = 1;
+    }
+  }
+
   std::vector<column::Column> pieces(tasks.size());
   std::vector<char> needs_sizes(tasks.size(), 0);
   auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
@@ -258,7 +325,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const Target& t = targets[task.target];
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
-    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch);
+    // Vectors read into their slots walk their entries by their own headers: no entry offsets.
+    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, !slotted[task.target]);
     detail::ElementCounts ec;
     if (t.interpretation.count_branch) {
       ec.column = &counts.at(t.interpretation.count_branch);
@@ -268,7 +336,9 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       ec.first_entry = task.lo;
     }
     try {
-      if (direct[task.target]) {
+      if (slotted[task.target]) {
+        detail::decode_vectors_into(t.interpretation, raw, task.lo, task.hi, where, file_->path(), slots[ti]);
+      } else if (direct[task.target]) {
         column::Column& c = out[task.target];
         std::byte* dst = c.data().data() + static_cast<std::size_t>(task.out_entry) * c.item_width() *
                                                column::dtype_size(c.dtype());
@@ -297,13 +367,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
 
   const core::Context ctx{options.threads};
   core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
-    if (direct[i] || first_task[i] == first_task[i + 1]) return;
+    if (direct[i] || slotted[i] || first_task[i] == first_task[i + 1]) return;
     std::vector<column::Column> mine;
     for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) mine.push_back(std::move(pieces[k]));
     out[i] = column::concat(std::move(mine), out[i], ctx);
   });
   for (std::size_t i = 0; i < targets.size(); ++i)
-    if (!direct[i] && first_task[i] == first_task[i + 1] && out[i].offsets().empty() && !out[i].is_string())
+    if (!direct[i] && !slotted[i] && first_task[i] == first_task[i + 1] && out[i].offsets().empty() &&
+        !out[i].is_string())
       out[i].set_flat_entries(0);
   return out;
 }

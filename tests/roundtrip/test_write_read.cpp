@@ -267,3 +267,67 @@ TEST(ReaderChecks, AVectorWhoseSizeDisagreesWithItsBytesIsACorruptFile) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ReadInto, ReusedColumnsHoldWhatAFreshReadGivesForEveryRangeAndKind) {
+  TempDir dir("roundtrip");
+  const std::string path = dir.file("reuse.root");
+  write_all_kinds(path, "zstd:1", {900, 1300, 400});
+  const File f = File::open(path);
+  const Tree tree = f.tree("t");
+  std::vector<std::string> names;
+  for (const auto& b : tree.branches())
+    if (b.has_data && b.readable) names.push_back(b.path);
+  ASSERT_GT(names.size(), 10u);
+  std::vector<Column> reused;
+  // Whole tree (vectors decoded into their slots), ranges cutting baskets (joined pieces), an
+  // empty range, and the whole tree again: each time identical to a fresh read.
+  for (const EntryRange range : {EntryRange{0, -1}, EntryRange{5, 1777}, EntryRange{100, 100}, EntryRange{0, -1}}) {
+    tree.read_into(names, reused, range, {.threads = 2});
+    const auto fresh = tree.read(names, range, {.threads = 2});
+    ASSERT_EQ(reused.size(), names.size());
+    for (std::size_t i = 0; i < names.size(); ++i)
+      expect_same_column(reused[i], fresh[i], names[i] + " entries " + std::to_string(range.start) + ".." +
+                                                  std::to_string(range.stop));
+  }
+  // Fewer branches than before, in another order: the reused columns change dtype as needed.
+  std::vector<std::string> reversed(names.rbegin(), names.rbegin() + 5);
+  tree.read_into(reversed, reused);
+  ASSERT_EQ(reused.size(), 5u);
+  const auto fresh = tree.read(reversed);
+  for (std::size_t i = 0; i < reversed.size(); ++i) expect_same_column(reused[i], fresh[i], reversed[i]);
+}
+
+TEST(ReaderChecks, AVectorEntryWhoseByteCountRunsPastTheBasketIsACorruptFile) {
+  TempDir dir("roundtrip");
+  const std::string path = dir.file("vec.root");
+  {
+    FileWriter out(path, {.compression = Compression::parse("none")});
+    TreeWriter& t = out.add_tree("t", {BranchSpec::vector("v", DType::kInt32)});
+    Column v(DType::kInt32);
+    v.data().resize(2 * 4 * 10);
+    evclass::column::Offsets off;
+    for (int e = 0; e <= 10; ++e) off.push_back(2 * e);
+    v.mutable_offsets().push_back(off);
+    t.append(std::vector<Column>{v});
+    out.close();
+  }
+  // The last entry's byte count (2 + 4 + 8 = 14) grows to 0x7f00: it would run past the basket.
+  std::string bytes = slurp(path);
+  const std::string header("\x40\x00\x00\x0e\x00\x06\x00\x00\x00\x02", 10);
+  const auto at = bytes.rfind(header);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 2] = '\x7f';
+  bytes[at + 3] = '\x00';
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  const File f = File::open(path);
+  try {
+    (void)f.tree("t").read("v");
+    FAIL() << "no error";
+  } catch (const evclass::CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find("entry 9"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace

@@ -10,6 +10,7 @@
 //   string offsets for DType::kString: boundaries of each string in the character content
 // A flat scalar column has no offsets and an empty inner shape.
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -22,7 +23,13 @@
 
 namespace evclass::column {
 
-using Offsets = std::vector<std::int64_t>;
+/// Offsets of one jagged level (see the layout above); grows without zeroing.
+using Offsets = std::vector<std::int64_t, ColumnAllocator<std::int64_t>>;
+
+/// Offsets compare equal to a plain vector holding the same values (for tests and callers).
+inline bool operator==(const Offsets& a, const std::vector<std::int64_t>& b) noexcept {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end());
+}
 
 class Column {
  public:
@@ -69,6 +76,9 @@ class Column {
   void set_inner_shape(std::vector<std::int64_t> shape) { inner_shape_ = std::move(shape); }
   /// For flat columns with zero-sized items the entry count cannot come from the data.
   void set_flat_entries(entry_t n) noexcept { flat_entries_ = n; }
+
+  /// Empties the column for new content of `dtype`, keeping the memory it holds.
+  void reset(DType dtype);
 
   /// Appends `other` (same dtype, depth and shape) after this column's entries.
   void append(const Column& other);

@@ -87,6 +87,12 @@ class Tree {
   [[nodiscard]] std::vector<column::Column> read(const std::vector<std::string>& names, EntryRange range = {},
                                                  ReadOptions options = {}) const;
 
+  /// Reads several branches like read(), into `columns` (resized to one per name), reusing the
+  /// memory they hold: reading a tree batch by batch this way touches no fresh memory after the
+  /// first batch (fresh pages cost the kernel a page fault and zeroing each).
+  void read_into(const std::vector<std::string>& names, std::vector<column::Column>& columns, EntryRange range = {},
+                 ReadOptions options = {}) const;
+
   /// Compression tags of a branch's baskets with their counts, e.g. "ZL:12 none:1".
   [[nodiscard]] std::string basket_codecs(const BranchInfo& info) const;
 
@@ -97,7 +103,8 @@ class Tree {
   struct Target;
   [[nodiscard]] Target resolve(std::string_view name) const;
   [[nodiscard]] std::vector<column::Column> read_targets(const std::vector<Target>& targets, EntryRange range,
-                                                         ReadOptions options) const;
+                                                         ReadOptions options,
+                                                         std::vector<column::Column>* recycle = nullptr) const;
   [[nodiscard]] std::size_t index_of(std::string_view name) const;
 
   std::shared_ptr<const detail::FileImpl> file_;
