@@ -146,7 +146,7 @@ class Decoder {
       case L::kCollectionMember: variable_items ? per_entry() : counted(); break;
       case L::kStl:
         if (slot_) {
-          walk_numeric_vectors();
+          walk_numeric_vectors();  // whole baskets: entries found by their own headers
         } else if (numeric_vector_layout()) {
           numeric_vectors();
         } else {
@@ -217,11 +217,18 @@ class Decoder {
   void counted() {
     const std::size_t item_bytes = in_.item.disk_size * product(in_.inner_shape);
     if (!has_offsets()) {
+      if (slot_) fail("a basket decoded into its slot has no entry offsets", 0);
       offsets_from_sizes(item_bytes);
       offsets_ = &generated_offsets_;
     }
+    // End offsets go to the final column's slot when decoding straight into it, else to a piece.
     auto& offs = out_.mutable_offsets()[0];
-    offs.reserve(static_cast<std::size_t>(hi_ - lo_) + 1);
+    std::int64_t* ends = slot_ ? slot_->ends : nullptr;
+    const std::int64_t base = slot_ ? slot_->item_base : 0;
+    if (!slot_) {
+      offs.resize(static_cast<std::size_t>(hi_ - lo_) + 1);
+      ends = offs.data() + 1;
+    }
     std::int64_t items = 0;
     for (entry_t e = lo_; e < hi_; ++e) {
       const std::size_t bytes = entry_end(e) - entry_begin(e);
@@ -229,9 +236,11 @@ class Decoder {
         fail(fmt::format("entry {} holds {} bytes, not a whole number of {}-byte items", e, bytes, item_bytes),
              entry_begin(e));
       items += static_cast<std::int64_t>(bytes / item_bytes);
-      offs.push_back(items);
+      ends[e - lo_] = base + items;
     }
-    const std::size_t first = entry_begin(lo_);
+    if (slot_ && items != slot_->items)
+      fail(fmt::format("basket holds {} items but its size (fLast) announces {}", items, slot_->items), 0);
+    const std::size_t first = hi_ > lo_ ? entry_begin(lo_) : 0;
     const std::size_t nvalues = static_cast<std::size_t>(items) * product(in_.inner_shape);
     decode_items(in_.item, basket_.data.data() + first, nvalues, grow_values(nvalues));
   }
@@ -622,6 +631,11 @@ Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t 
   return Decoder(in, basket, lo, hi, where, file_path, counts).run();
 }
 
+bool decodes_into_slots(const Interpretation& in) noexcept {
+  if (in.layout == L::kCounted) return in.item.coding != Item::Coding::kBits && in.item.disk_size > 0;
+  return is_numeric_vector(in);
+}
+
 bool is_numeric_vector(const Interpretation& in) noexcept {
   return in.layout == L::kStl && in.stl_header && in.stl && in.stl->kind == StlNode::Kind::kSequence && in.stl->inner &&
          in.stl->inner->kind == StlNode::Kind::kNumeric && in.stl->inner->item.coding == Item::Coding::kPlain;
@@ -629,7 +643,7 @@ bool is_numeric_vector(const Interpretation& in) noexcept {
 
 void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                          const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot) {
-  EVC_ASSERT(is_numeric_vector(in), "direct decoding of numeric vectors only");
+  EVC_ASSERT(decodes_into_slots(in), "direct decoding of numeric vectors and counted arrays only");
   (void)Decoder(in, basket, lo, hi, where, file_path, {}, slot.values, &slot).run();
 }
 

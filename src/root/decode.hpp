@@ -35,16 +35,20 @@ void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry
 /// can decode straight into a final column once the values of each basket are counted.
 [[nodiscard]] bool is_numeric_vector(const Interpretation& in) noexcept;
 
+/// Whether decode_vectors_into() can decode the branch's whole baskets into slots of the final
+/// column: numeric std::vectors and counted arrays (`x[n]`, `x[n][3]`) of fixed-size items.
+[[nodiscard]] bool decodes_into_slots(const Interpretation& in) noexcept;
+
 /// Where decode_vectors_into() puts one basket's entries in the final jagged column.
 struct JaggedSlot {
-  std::byte* values = nullptr;      ///< room for exactly `items` values
+  std::byte* values = nullptr;      ///< room for exactly `items` items (values × inner shape)
   std::int64_t* ends = nullptr;     ///< room for one end offset per decoded entry
-  std::int64_t item_base = 0;       ///< values of the column before this basket's
-  std::int64_t items = 0;           ///< values the basket's size announced; checked
+  std::int64_t item_base = 0;       ///< items of the column before this basket's
+  std::int64_t items = 0;           ///< items the basket's size announced; checked
 };
 
-/// Decodes entries [lo, hi) of a numeric-vector basket (see is_numeric_vector) into `slot`;
-/// a basket whose values do not number slot.items is reported as corrupt.
+/// Decodes entries [lo, hi) of a basket (see decodes_into_slots) into `slot`; a basket whose
+/// items do not number slot.items is reported as corrupt.
 void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                          const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot);
 

@@ -27,6 +27,12 @@ struct Tree::Target {
 
 namespace {
 
+std::int64_t shape_product(const std::vector<std::int64_t>& dims) {
+  std::int64_t p = 1;
+  for (const auto d : dims) p *= d;
+  return p;
+}
+
 void collect(const BranchModel& b, int depth, const std::string& parent, const std::string& parent_path,
              const detail::StreamerRegistry& streamers, std::vector<BranchInfo>& infos,
              std::vector<const BranchModel*>& models) {
@@ -275,8 +281,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // basket by basket and joined.
   auto count_vector_items = [&](std::size_t i) -> std::optional<std::int64_t> {
     const Interpretation& in = targets[i].interpretation;
-    if (!detail::is_numeric_vector(in)) return std::nullopt;
-    const auto item_bytes = static_cast<std::int64_t>(in.stl->inner->item.disk_size);
+    if (!detail::decodes_into_slots(in)) return std::nullopt;
+    const bool vectors = detail::is_numeric_vector(in);
+    // Vectors: a 10-byte header (count, version, size) per entry, then the values. Counted
+    // arrays: the items only, each of the inner shape's values.
+    const auto item_bytes = static_cast<std::int64_t>(
+        vectors ? in.stl->inner->item.disk_size
+                : in.item.disk_size * static_cast<std::size_t>(std::max<std::int64_t>(1, shape_product(in.inner_shape))));
+    const std::int64_t entry_header = vectors ? 10 : 0;
     if (item_bytes <= 0) return std::nullopt;
     const BranchModel& b = *targets[i].branch;
     std::int64_t items = 0;
@@ -288,7 +300,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       if (task.lo != 0 || task.hi != n) return std::nullopt;
       const auto shape = detail::basket_shape(*file_, ref);
       if (!shape || !shape->has_offsets) return std::nullopt;
-      const std::int64_t value_bytes = shape->data_bytes - 10 * n;  // count, version and size per entry
+      const std::int64_t value_bytes = shape->data_bytes - entry_header * n;
       if (value_bytes < 0 || value_bytes % item_bytes != 0) return std::nullopt;
       claimed += static_cast<double>(shape->data_bytes);
       slots[k].item_base = items;
@@ -305,12 +317,13 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (auto items = count_vector_items(i)) {
       column::Column& c = out[i];
       const auto entries = static_cast<std::size_t>(stops[i] - starts[i]);
-      c.data().resize(static_cast<std::size_t>(*items) * column::dtype_size(c.dtype()));
+      c.data().resize(static_cast<std::size_t>(*items) * c.item_width() * column::dtype_size(c.dtype()));
       auto& offsets = c.mutable_offsets()[0];
       offsets.resize(entries + 1);
       offsets[0] = 0;
       for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
-        slots[k].values = c.data().data() + static_cast<std::size_t>(slots[k].item_base) * column::dtype_size(c.dtype());
+        slots[k].values = c.data().data() + static_cast<std::size_t>(slots[k].item_base) * c.item_width() *
+                                                 column::dtype_size(c.dtype());
         slots[k].ends = offsets.data() + 1 + tasks[k].out_entry;
       }
       slotted[i] = 1;
@@ -326,7 +339,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
     // Vectors read into their slots walk their entries by their own headers: no entry offsets.
-    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, !slotted[task.target]);
+    const bool walked = slotted[task.target] && detail::is_numeric_vector(t.interpretation);
+    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, !walked);
     detail::ElementCounts ec;
     if (t.interpretation.count_branch) {
       ec.column = &counts.at(t.interpretation.count_branch);
