@@ -207,3 +207,41 @@ TEST(ExprPhysics, TheHiggsFourLeptonSelectionReadsAsWritten) {
 
 }  // namespace
 }  // namespace evclass::expr::test
+
+namespace evclass::expr::test {
+namespace {
+
+TEST(ExprPhysics, TheRecipesOfTheDocumentationTypeCheck) {
+  Table t;
+  for (const char* name : {"lep_pt", "lep_eta", "lep_phi", "lep_E", "lep_charge", "lep_type", "lep_etcone20",
+                           "photon_pt", "photon_eta", "photon_phi", "photon_E", "photon_isTightID", "jet_pt",
+                           "jet_E", "jet_MV2c10"})
+    t.add(name, jagged({{1}}));
+  t.add("lep_n", flat({1}));
+  t.add("photon_n", flat({1}));
+  const std::vector<std::pair<std::string, ResultType>> recipes = {
+      {"lep_n == 4 && sum(lep_charge) == 0", ResultType::kBool},
+      {"sum(lep_type) == 44 || sum(lep_type) == 48 || sum(lep_type) == 52", ResultType::kBool},
+      {"sort_desc(lep_pt)[1] > 15000 && sort_desc(lep_pt)[2] > 10000", ResultType::kBool},
+      {"all(where(lep_type == 13, lep_etcone20 / lep_pt < 0.3, lep_etcone20 / lep_pt < 0.2))", ResultType::kBool},
+      {"ossf_min_mass(lep_pt, lep_eta, lep_phi, lep_E, lep_charge, lep_type) > 5000", ResultType::kBool},
+      {"mass(lep_pt, lep_eta, lep_phi, lep_E) / 1000", ResultType::kNumber},
+      {"photon_n >= 2 && leading(photon_pt, photon_pt) > 35000 && subleading(photon_pt, photon_pt) > 25000",
+       ResultType::kBool},
+      {"abs(leading(photon_eta, photon_pt)) < 1.37 || (abs(leading(photon_eta, photon_pt)) > 1.52 && "
+       "abs(leading(photon_eta, photon_pt)) < 2.37)",
+       ResultType::kBool},
+      {"mass(photon_pt[argsort_desc(photon_pt)], photon_eta[argsort_desc(photon_pt)], "
+       "photon_phi[argsort_desc(photon_pt)], photon_E[argsort_desc(photon_pt)], 2)",
+       ResultType::kNumber},
+      {"length(jet_pt[jet_MV2c10 > 0.8244])", ResultType::kNumber},
+      {"jet_pt[jet_MV2c10 > 0.8244]", ResultType::kList},
+  };
+  for (const auto& [text, type] : recipes) {
+    EXPECT_EQ(Expression::parse(text).check(t.kinds(), t.names()), type) << text;
+    EXPECT_NO_THROW((void)t.eval(text, 1)) << text;
+  }
+}
+
+}  // namespace
+}  // namespace evclass::expr::test
