@@ -302,3 +302,34 @@ TEST_F(ConfigFolder, AMisspeltRequiredKeyIsReportedAsUnknownNotMissing) {
 
 }  // namespace
 }  // namespace evclass::api::testing
+
+namespace evclass::api::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST_F(ConfigFolder, ADataSampleWithAClassIsAnError) {
+  const auto message = error_of(minimal("data = true\n"));
+  EXPECT_THAT(message, HasSubstr("test.toml:4:"));
+  EXPECT_THAT(message, HasSubstr("sample[0].class"));
+  EXPECT_THAT(message, HasSubstr("data sample"));
+}
+
+TEST_F(ConfigFolder, ATreeForACsvSampleIsAnError) {
+  std::string text = minimal();
+  replace_once(text, "\"samples/zprime/background_train.root\"", "\"bench/*.csv\"\ntree = \"t\"");
+  const auto message = error_of(text);
+  EXPECT_THAT(message, HasSubstr("test.toml:9:"));
+  EXPECT_THAT(message, HasSubstr("sample[1].tree"));
+  EXPECT_THAT(message, HasSubstr("only to ROOT"));
+}
+
+TEST_F(ConfigFolder, HiddenFilesAreNotPickedUpByAStar) {
+  std::string text = minimal();
+  replace_once(text, "\"samples/zprime/background_train.root\"", "\"samples/zprime/*.root\"");
+  const auto c = parse(text);
+  EXPECT_EQ(c.samples[1].files.size(), 3u);  // not .hidden.root
+}
+
+}  // namespace
+}  // namespace evclass::api::testing
