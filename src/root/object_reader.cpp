@@ -113,7 +113,7 @@ ObjectPtr ObjectReader::read_any() {
     if (tag == 0) return nullptr;
     auto it = refs_.find(tag);
     if (it != refs_.end())
-      if (auto* obj = std::get_if<ObjectPtr>(&it->second)) return *obj;
+      if (auto* obj = std::get_if<ObjectPtr>(&it->second)) return reading_.count(obj->get()) ? nullptr : *obj;
     if (has_count) {  // a reference we cannot resolve: skip the bytes it claims
       buf_.seek(end, "object");
       return nullptr;
@@ -137,8 +137,11 @@ ObjectPtr ObjectReader::read_any() {
   obj->where = has_count ? beg + kMapOffset : -1;
   refs_[has_count ? beg + kMapOffset : static_cast<std::int64_t>(refs_.size() + 1)] = obj;
   try {
+    reading_.insert(obj.get());
     read_class(class_name, *obj);
+    reading_.erase(obj.get());
   } catch (const Error&) {
+    reading_.erase(obj.get());
     if (!has_count || is_essential(class_name)) throw;
     obj->opaque = true;  // a side object (user info, index, ...) we cannot interpret: skip it
     buf_.seek(end, "object");

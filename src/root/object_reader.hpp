@@ -6,6 +6,7 @@
 // streamer infos. One reader per serialised record: references are local to it.
 
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -61,6 +62,9 @@ class ObjectReader {
   RBuffer& buf_;
   const StreamerRegistry* registry_;
   std::map<std::int64_t, Ref> refs_;
+  /// Objects whose members are being read: a reference to one of them (a damaged file, or a
+  /// back-pointer to a container) would make a shared_ptr cycle, so it reads as null.
+  std::set<const Object*> reading_;
   int depth_ = 0;
 };
 
