@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace evclass::eval {
 
@@ -20,6 +21,10 @@ class ScoreSpan {
   ScoreSpan(std::span<const float> values) : floats_(values.data()), size_(values.size()) {}
   /// Views double scores.
   ScoreSpan(std::span<const double> values) : doubles_(values.data()), size_(values.size()) {}
+  /// Views a vector of float scores (which must outlive the view).
+  ScoreSpan(const std::vector<float>& values) : ScoreSpan(std::span<const float>(values)) {}
+  /// Views a vector of double scores (which must outlive the view).
+  ScoreSpan(const std::vector<double>& values) : ScoreSpan(std::span<const double>(values)) {}
 
   /// Number of scores.
   [[nodiscard]] std::size_t size() const noexcept { return size_; }
