@@ -9,7 +9,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "evclass/api/apply.hpp"
+#include "evclass/api/demo.hpp"
 #include "evclass/api/generate.hpp"
+#include "evclass/api/train.hpp"
 #include "evclass/api/inspect.hpp"
 #include "evclass/core/error.hpp"
 
@@ -90,6 +93,27 @@ int main(int argc, char** argv) {
   cmd_generate->add_option("--masses", gen_masses, "pmass: comma-separated signal masses in GeV (default 500,750,1000,1250,1500)");
   cmd_generate->add_option("--threads", gen.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
 
+  evclass::api::TrainOptions train;
+  auto* cmd_train = app.add_subcommand("train", "Train and evaluate the models of a run config (docs/config.md)");
+  cmd_train->add_option("config", train.config_path, "Run config (TOML)")->required();
+  cmd_train->add_option("--out", train.out_dir, "Run folder (default: the config's [run] output)");
+  cmd_train->add_option("--threads", train.threads, "Threads (0 = all cores; default: the config's)")
+      ->check(CLI::NonNegativeNumber);
+
+  evclass::api::ApplyOptions apply;
+  auto* cmd_apply = app.add_subcommand("apply", "Score every entry of ROOT files with saved models (friend trees)");
+  cmd_apply->add_option("model", apply.model, "Run folder (all its models) or one model file")->required();
+  cmd_apply->add_option("files", apply.files, "ROOT files to score")->required();
+  cmd_apply->add_option("--out", apply.out_dir, "Output folder for <file>_scores.root (default: .)");
+  cmd_apply->add_option("--tree", apply.tree, "Tree to score (default: the one the model was trained on)");
+  cmd_apply->add_option("--threads", apply.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+
+  evclass::api::DemoOptions demo;
+  auto* cmd_demo = app.add_subcommand("demo", "Generate the Z' samples, train, evaluate and apply (the main job)");
+  cmd_demo->add_option("--out", demo.out_dir, "Output folder (default: evclass-demo)");
+  cmd_demo->add_option("--events", demo.events, "Candidates per generated file")->check(CLI::PositiveNumber);
+  cmd_demo->add_option("--threads", demo.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -107,6 +131,15 @@ int main(int argc, char** argv) {
       for (const auto& piece : split_list(gen_masses)) gen.masses.push_back(parse_number(piece, "--masses"));
       return evclass::api::generate(gen_analysis, gen, std::cout);
     }
+    if (*cmd_train) {
+      (void)evclass::api::train(train, std::cout);
+      return 0;
+    }
+    if (*cmd_apply) {
+      (void)evclass::api::apply(apply, std::cout);
+      return 0;
+    }
+    if (*cmd_demo) return evclass::api::demo(demo, std::cout);
   } catch (const evclass::Error& e) {
     return report(e.kind(), e.what());
   } catch (const std::bad_alloc&) {

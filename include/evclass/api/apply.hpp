@@ -1,0 +1,34 @@
+#pragma once
+// `evclass apply RUN_OR_MODEL FILES...`: scores every entry of every input tree with saved models
+// and writes, per input file, a friend tree "scores" with exactly one entry per input entry in the
+// same order: one branch per model output (score_<model>, or score_<model>_<class>) and
+// `pass_selection`, whether the entry passes the run's common selection. Entries whose features
+// cannot be computed (a missing list element, say) get NaN scores; none is dropped.
+
+#include <filesystem>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "evclass/core/types.hpp"
+
+namespace evclass::api {
+
+struct ApplyOptions {
+  std::string model;               ///< a run folder (all its models) or one model file
+  std::vector<std::string> files;  ///< ROOT files
+  std::string out_dir = ".";       ///< where <input stem>_scores.root go
+  std::string tree;                ///< "" = the tree the model was trained on, else the file's only tree
+  int threads = 0;
+};
+
+struct AppliedFile {
+  std::string input;
+  std::filesystem::path output;
+  entry_t entries = 0;
+  entry_t passing = 0;
+};
+
+std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out);
+
+}  // namespace evclass::api

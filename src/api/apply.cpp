@@ -1,0 +1,122 @@
+#include "evclass/api/apply.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+
+#include "api/input.hpp"
+#include "api/model_file.hpp"
+#include "api/run_outputs.hpp"
+#include "evclass/api/friend_tree.hpp"
+#include "evclass/core/error.hpp"
+
+namespace evclass::api {
+
+namespace {
+
+std::vector<detail::ModelBundle> load_models(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path)) {
+    const fs::path dir = fs::is_directory(fs::path(path) / "models") ? fs::path(path) / "models" : fs::path(path);
+    for (const auto& e : fs::directory_iterator(dir))
+      if (e.path().extension() == ".json") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    if (files.empty()) throw ConfigError(fmt::format("{} holds no model files (models/*.json)", path));
+  } else if (fs::exists(path)) {
+    files.push_back(path);
+  } else {
+    throw IoError(fmt::format("no run folder or model file at {}", path));
+  }
+  std::vector<detail::ModelBundle> out;
+  for (const auto& f : files) out.push_back(detail::load_bundle(f));
+  return out;
+}
+
+// Models that compute the same features the same way share one pass over each file.
+std::string plan_key(const detail::ModelBundle& b) {
+  auto j = detail::to_json(b);
+  return nlohmann::json{j["variables"], j["selection"], j["features"], j["missing_index"]}.dump();
+}
+
+}  // namespace
+
+std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
+  const core::Context ctx{options.threads};
+  const std::vector<detail::ModelBundle> models = load_models(options.model);
+  std::map<std::string, std::vector<std::size_t>> groups;
+  for (std::size_t m = 0; m < models.size(); ++m) groups[plan_key(models[m])].push_back(m);
+  std::filesystem::create_directories(options.out_dir);
+
+  std::vector<AppliedFile> results;
+  for (const auto& input : options.files) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const std::string tree_hint = options.tree.empty() ? models.front().tree : options.tree;
+    const std::string tree = detail::resolve_tree_path(input, tree_hint);
+    // Scores per model output and the selection flag, for every entry, in entry order.
+    std::vector<std::string> names;
+    std::vector<std::vector<float>> scores;
+    std::vector<std::uint8_t> pass;
+    bool pass_filled = false;
+    entry_t entries = 0;
+    for (const auto& [key, members] : groups) {
+      const detail::ModelBundle& first = models[members.front()];
+      const feature::Plan plan(first.plan);
+      std::vector<std::size_t> column_of(members.size());
+      for (std::size_t k = 0; k < members.size(); ++k) {
+        column_of[k] = scores.size();
+        for (const auto& n : models[members[k]].score_names()) {
+          names.push_back(n);
+          scores.emplace_back();
+        }
+      }
+      entries = detail::for_each_block(
+          detail::InputFile{input, SampleFormat::root, tree, 0}, plan, ctx,
+          [&](const feature::Block& b, entry_t) {
+            const auto rows = static_cast<std::size_t>(b.rows);
+            if (!pass_filled) pass.insert(pass.end(), b.pass.begin(), b.pass.end());
+            for (std::size_t k = 0; k < members.size(); ++k) {
+              const detail::ModelBundle& m = models[members[k]];
+              const std::size_t outputs = m.n_outputs();
+              std::vector<float> s(rows * outputs);
+              m.predict(b.features, rows, s, ctx);
+              for (std::size_t o = 0; o < outputs; ++o) {
+                auto& dst = scores[column_of[k] + o];
+                for (std::size_t i = 0; i < rows; ++i) dst.push_back(s[i * outputs + o]);
+              }
+            }
+          });
+      pass_filled = true;
+    }
+    const std::filesystem::path out_path =
+        std::filesystem::path(options.out_dir) / (std::filesystem::path(input).stem().string() + "_scores.root");
+    std::vector<root::BranchSpec> specs;
+    std::vector<column::Column> columns;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      specs.push_back(root::BranchSpec::scalar(detail::branch_name(names[k]), column::DType::kFloat32));
+      column::Column c(column::DType::kFloat32);
+      c.data().append(scores[k].data(), scores[k].size() * sizeof(float));
+      columns.push_back(std::move(c));
+    }
+    specs.push_back(root::BranchSpec::scalar("pass_selection", column::DType::kBool));
+    column::Column p(column::DType::kBool);
+    p.data().append(pass.data(), pass.size());
+    columns.push_back(std::move(p));
+    FriendTreeWriter writer(input, tree, out_path.string(), "scores", specs);
+    writer.append(columns);
+    writer.close();
+    AppliedFile r{input, out_path, entries, 0};
+    for (const auto v : pass) r.passing += v;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    out << fmt::format("{}: {} entries scored by {} model(s), {} pass the selection -> {} ({:.2f} s)\n", input,
+                       entries, models.size(), r.passing, out_path.string(), seconds);
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
+}  // namespace evclass::api

@@ -1,0 +1,116 @@
+#include "api/input.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#if __has_include("evclass/column/csv.hpp")
+#include "evclass/column/csv.hpp"
+#include "evclass/column/table.hpp"
+#define EVC_HAVE_CSV 1
+#endif
+#include "evclass/core/error.hpp"
+#include "evclass/root/file.hpp"
+
+namespace evclass::api::detail {
+
+namespace {
+
+// How an expression sees a branch, from what the tree record says (before reading it).
+std::optional<expr::ColumnKind> branch_kind(const root::BranchInfo& b) {
+  if (!b.has_data) return std::nullopt;
+  // Scalars are numbers; arrays and vectors are lists. Other kinds (strings, nested
+  // collections) are reported by the expression module when evaluated.
+  return expr::ColumnKind{b.dtype, b.kind != "scalar"};
+}
+
+entry_t read_root(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
+  const root::File file = root::File::open(input.path);
+  const root::Tree tree = file.tree(resolve_tree_path(input.path, input.tree));
+  std::vector<std::string> names;
+  std::map<std::string, expr::ColumnKind, std::less<>> kinds;
+  for (const auto& b : tree.branches()) {
+    if (auto k = branch_kind(b)) {
+      // Leaf-level branches are known by their name (and by their path when that differs).
+      if (kinds.emplace(b.name, *k).second) names.push_back(b.name);
+      if (b.path != b.name && kinds.emplace(b.path, *k).second) names.push_back(b.path);
+    }
+  }
+  try {
+    plan.check(
+        [&](std::string_view n) -> std::optional<expr::ColumnKind> {
+          if (auto it = kinds.find(n); it != kinds.end()) return it->second;
+          return std::nullopt;
+        },
+        names);
+  } catch (const KeyNotFound& e) {
+    throw KeyNotFound(fmt::format("{} (tree '{}'): {}", input.path, tree.path(), e.what()));
+  }
+  const std::vector<std::string> inputs = plan.inputs();
+  std::map<std::string, std::size_t, std::less<>> slot;
+  for (std::size_t i = 0; i < inputs.size(); ++i) slot.emplace(inputs[i], i);
+  std::vector<column::Column> columns;
+  const entry_t entries = tree.entries();
+  for (entry_t start = 0; start < entries || (start == 0 && entries == 0); start += kBlockEntries) {
+    const entry_t stop = std::min(entries, start + kBlockEntries);
+    if (!inputs.empty()) tree.read_into(inputs, columns, {start, stop}, {.threads = ctx.threads});
+    const feature::Block block = plan.compute(
+        [&](std::string_view n) -> const column::Column* {
+          auto it = slot.find(n);
+          return it == slot.end() ? nullptr : &columns[it->second];
+        },
+        stop - start, start, ctx);
+    fn(block, start);
+    if (entries == 0) break;
+  }
+  return entries;
+}
+
+entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
+#ifndef EVC_HAVE_CSV
+  (void)plan, (void)ctx, (void)fn;
+  throw Unsupported(fmt::format("{}: CSV samples are not readable in this build yet", input.path));
+#else
+  column::CsvReadOptions options;
+  options.delimiter = input.csv_delimiter;
+  options.threads = ctx.threads;
+  const std::vector<std::string> header = column::read_csv_header(input.path, options);
+  try {
+    plan.check(
+        [&](std::string_view n) -> std::optional<expr::ColumnKind> {
+          for (const auto& h : header)
+            if (h == n) return expr::ColumnKind{column::DType::kFloat64, false};
+          return std::nullopt;
+        },
+        header);
+  } catch (const KeyNotFound& e) {
+    throw KeyNotFound(fmt::format("{}: {}", input.path, e.what()));
+  }
+  options.columns = plan.inputs();
+  const column::Table table = column::read_csv(input.path, options);
+  const auto rows = static_cast<entry_t>(table.rows());
+  const feature::Block block = plan.compute([&](std::string_view n) { return table.find(std::string(n)); }, rows, 0, ctx);
+  fn(block, 0);
+  return rows;
+#endif
+}
+
+}  // namespace
+
+std::string resolve_tree_path(const std::string& file_path, const std::string& tree) {
+  if (!tree.empty()) return tree;
+  const root::File file = root::File::open(file_path);
+  const auto trees = file.trees();
+  if (trees.size() == 1) return trees.front().path;
+  std::vector<std::string> paths;
+  for (const auto& t : trees) paths.push_back(t.path);
+  if (paths.empty()) throw ConfigError(fmt::format("{} holds no tree", file_path));
+  throw ConfigError(fmt::format("{} holds {} trees ({}); say which with `tree = \"...\"`", file_path, paths.size(),
+                                fmt::join(paths, ", ")));
+}
+
+entry_t for_each_block(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
+  return input.format == SampleFormat::csv ? read_csv(input, plan, ctx, fn) : read_root(input, plan, ctx, fn);
+}
+
+}  // namespace evclass::api::detail

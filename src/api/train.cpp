@@ -1,0 +1,480 @@
+#include "evclass/api/train.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include "api/events.hpp"
+#include "api/model_file.hpp"
+#include "api/run_outputs.hpp"
+#include "api/split.hpp"
+#include "evclass/api/config.hpp"
+#include "evclass/core/atomic_file.hpp"
+#include "evclass/core/error.hpp"
+#include "evclass/eval/metrics.hpp"
+#include "evclass/eval/roc.hpp"
+#include "evclass/learn/registry.hpp"
+
+namespace evclass::api {
+
+namespace {
+
+using detail::Events;
+using detail::Role;
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+// Messages go to the caller's stream and into run.log.
+class Log {
+ public:
+  explicit Log(std::ostream& out) : out_(out) {}
+  template <class... Args>
+  void line(fmt::format_string<Args...> f, Args&&... args) {
+    const std::string s = fmt::format(f, std::forward<Args>(args)...);
+    out_ << s << '\n';
+    out_.flush();
+    text_ += s + '\n';
+  }
+  [[nodiscard]] const std::string& text() const { return text_; }
+
+ private:
+  std::ostream& out_;
+  std::string text_;
+};
+
+// A progress bar on stderr for long training loops (only on a terminal).
+learn::ProgressFn progress_bar(const std::string& model, bool enabled) {
+  if (!enabled || !isatty(STDERR_FILENO)) return {};
+  return [model](const learn::TrainProgress& p) {
+    if (p.max_iterations <= 0) return;
+    const int width = 30;
+    const int done = std::min(width, width * p.iteration / p.max_iterations);
+    fmt::print(stderr, "\r  {:<16} [{}{}] {:>5}/{} {} loss {:.5g}   ", model, std::string(done, '#'),
+               std::string(width - done, '.'), p.iteration, p.max_iterations, p.stage, p.loss);
+    if (p.iteration >= p.max_iterations) fmt::print(stderr, "\n");
+  };
+}
+
+// Rows of the events with a given role, in event order.
+std::vector<std::size_t> rows_with(const std::vector<Role>& roles, Role role) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < roles.size(); ++i)
+    if (roles[i] == role) out.push_back(i);
+  return out;
+}
+
+// A subset of the events, gathered for a learner: column-major features and per-row values.
+struct Subset {
+  std::vector<std::size_t> rows;  ///< event indices
+  std::vector<float> features;    ///< column-major, unscaled
+  std::vector<std::int32_t> labels;
+  std::vector<double> weights;    ///< evaluation weights (normalised, signed)
+  [[nodiscard]] learn::FeatureMatrix matrix(std::size_t cols) const { return {features, rows.size(), cols}; }
+};
+
+Subset gather(const Events& ev, std::vector<std::size_t> rows) {
+  Subset s;
+  s.rows = std::move(rows);
+  const std::size_t n = s.rows.size(), nf = ev.feature_names.size();
+  s.features.resize(n * nf);
+  for (std::size_t j = 0; j < nf; ++j) {
+    const float* src = ev.features.data() + j * ev.rows;
+    float* dst = s.features.data() + j * n;
+    for (std::size_t k = 0; k < n; ++k) dst[k] = src[s.rows[k]];
+  }
+  s.labels.resize(n);
+  s.weights.resize(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    s.labels[k] = ev.labels[s.rows[k]];
+    s.weights[k] = ev.weights[s.rows[k]];
+  }
+  return s;
+}
+
+// The weights a learner trains with, after the config's policies; rows dropped by the negative-
+// weight policy get no entry (`keep` lists the rows of the subset that train).
+struct TrainingWeights {
+  std::vector<std::size_t> keep;
+  std::vector<double> weights;
+};
+
+TrainingWeights training_weights(const WeightsConfig& cfg, const Subset& s, int n_classes) {
+  TrainingWeights out;
+  for (std::size_t k = 0; k < s.rows.size(); ++k) {
+    double w = cfg.train_weighted ? s.weights[k] : 1.0;
+    if (cfg.train_weighted && w < 0) {
+      if (cfg.negative == NegativeWeights::ignore_in_training) continue;
+      if (cfg.negative == NegativeWeights::abs) w = -w;
+    }
+    out.keep.push_back(k);
+    out.weights.push_back(w);
+  }
+  if (cfg.class_balance == ClassBalance::none) return out;
+  std::vector<double> sums(static_cast<std::size_t>(n_classes), 0.0);
+  std::vector<double> counts(static_cast<std::size_t>(n_classes), 0.0);
+  for (std::size_t i = 0; i < out.keep.size(); ++i) {
+    const auto c = static_cast<std::size_t>(s.labels[out.keep[i]]);
+    sums[c] += out.weights[i];
+    counts[c] += 1;
+  }
+  const double total_sum = std::accumulate(sums.begin(), sums.end(), 0.0);
+  const double total_count = static_cast<double>(out.keep.size());
+  for (std::size_t i = 0; i < out.keep.size(); ++i) {
+    const auto c = static_cast<std::size_t>(s.labels[out.keep[i]]);
+    if (cfg.class_balance == ClassBalance::equal_sum) {
+      // Every class gets the same total weight (TMVA's EqualNumEvents): the mean class sum.
+      if (sums[c] != 0) out.weights[i] *= total_sum / n_classes / sums[c];
+    } else {
+      // scikit-learn's class_weight="balanced": n / (classes × events of the class).
+      out.weights[i] *= total_count / (n_classes * counts[c]);
+    }
+  }
+  return out;
+}
+
+Subset select(const Subset& s, const std::vector<std::size_t>& keep, std::size_t nf) {
+  if (keep.size() == s.rows.size()) return s;
+  Subset out;
+  const std::size_t n = keep.size(), m = s.rows.size();
+  out.rows.resize(n);
+  out.labels.resize(n);
+  out.weights.resize(n);
+  out.features.resize(n * nf);
+  for (std::size_t k = 0; k < n; ++k) {
+    out.rows[k] = s.rows[keep[k]];
+    out.labels[k] = s.labels[keep[k]];
+    out.weights[k] = s.weights[keep[k]];
+  }
+  for (std::size_t j = 0; j < nf; ++j)
+    for (std::size_t k = 0; k < n; ++k) out.features[j * n + k] = s.features[j * m + keep[k]];
+  return out;
+}
+
+// Per-event roles from the [split] settings.
+std::vector<Role> assign_roles(const Config& config, const Events& ev, std::vector<std::int32_t>& folds) {
+  const int n_classes = static_cast<int>(ev.classes.size());
+  const SplitConfig& sp = config.split;
+  std::vector<Role> roles;
+  switch (sp.method) {
+    case SplitMethod::random:
+      roles = detail::random_split(ev.labels, n_classes, sp.train, sp.validation, sp.stratify, config.run.seed);
+      break;
+    case SplitMethod::kfold:
+      folds = detail::kfold_split(ev.labels, n_classes, sp.folds, sp.stratify, config.run.seed);
+      roles.assign(ev.rows, Role::kTest);  // every event is tested once, by the model of its fold
+      return roles;
+    case SplitMethod::column:
+    case SplitMethod::expression:
+      roles.resize(ev.rows);
+      for (std::size_t i = 0; i < ev.rows; ++i) roles[i] = static_cast<Role>(ev.split_code[i]);
+      break;
+  }
+  detail::carve_validation(roles, ev.labels, n_classes, sp.validation_from_train, config.run.seed);
+  return roles;
+}
+
+void require_every_class(const Events& ev, std::span<const std::size_t> rows, std::string_view what) {
+  std::vector<std::size_t> counts(ev.classes.size(), 0);
+  for (const auto r : rows) counts[static_cast<std::size_t>(ev.labels[r])]++;
+  for (std::size_t c = 0; c < counts.size(); ++c)
+    if (counts[c] == 0)
+      throw ConfigError(fmt::format("class '{}' has no events in the {} set after the selection; check the samples "
+                                    "of that class, their cuts and the [split] settings",
+                                    ev.classes[c], what));
+}
+
+// Scores (rows × outputs, row-major) of one model for a set of events.
+struct Scored {
+  std::vector<float> values;
+  std::size_t outputs = 1;
+};
+
+void predict_into(const learn::Model& model, const Subset& s, std::size_t nf, const learn::Scaler& scaler,
+                  std::vector<float>& out, const core::Context& ctx) {
+  const std::vector<float> scaled = scaler.transform(s.matrix(nf), ctx);
+  out.resize(s.rows.size() * model.n_outputs());
+  model.predict({scaled, s.rows.size(), nf}, out, ctx);
+}
+
+// Column k of row-major scores as column-major class probabilities for eval.
+std::vector<float> to_column_major(const std::vector<float>& row_major, std::size_t rows, std::size_t outputs) {
+  std::vector<float> out(row_major.size());
+  for (std::size_t i = 0; i < rows; ++i)
+    for (std::size_t k = 0; k < outputs; ++k) out[k * rows + i] = row_major[i * outputs + k];
+  return out;
+}
+
+nlohmann::json full_roc(const eval::LabeledScores& scores) {
+  const eval::RocCurve roc = eval::roc_curve(scores);
+  nlohmann::json t = nlohmann::json::array();
+  // The first threshold is +inf (no event selected), written as null.
+  for (std::size_t i = 0; i < roc.thresholds.size(); ++i)
+    t.push_back(std::isfinite(roc.thresholds[i]) ? nlohmann::json(roc.thresholds[i]) : nlohmann::json());
+  return {{"thresholds", t}, {"fpr", roc.fpr}, {"tpr", roc.tpr}};
+}
+
+}  // namespace
+
+TrainResult train(const TrainOptions& options, std::ostream& out) {
+  const auto t_start = Clock::now();
+  Log log(out);
+  const Config config = load_config(options.config_path);
+  const core::Context ctx{options.threads >= 0 ? options.threads : config.run.threads};
+  for (const auto& m : config.models) learn::validate_params(m.type, m.params, m.name);
+  TrainResult result;
+  result.run_dir = options.out_dir.empty() ? config.run.output : std::filesystem::path(options.out_dir);
+  std::filesystem::create_directories(result.run_dir / "models");
+  log.line("evclass train {} -> {} ({} threads)", options.config_path, result.run_dir.string(), ctx.resolved_threads());
+
+  // 1. Events: read, select, compute features and weights.
+  auto t0 = Clock::now();
+  const Events ev = detail::load_events(config, ctx);
+  log.line("read {} samples: {} events selected in {:.1f} s", ev.samples.size(), ev.rows, seconds_since(t0));
+  for (const auto& s : ev.samples)
+    log.line("  {:<24} {:>10} read {:>10} selected  sum of weights {:.6g}", s.name, s.cutflow.front(), s.cutflow.back(),
+             s.sum_weights);
+  const int n_classes = static_cast<int>(ev.classes.size());
+  const std::size_t nf = ev.feature_names.size();
+  if (ev.rows == 0) throw ConfigError("no event passes the selection of any sample; nothing to train on");
+
+  // 2. Split.
+  std::vector<std::int32_t> folds;
+  const std::vector<Role> roles = assign_roles(config, ev, folds);
+  const bool kfold = !folds.empty();
+  const auto train_rows = rows_with(roles, Role::kTrain), val_rows = rows_with(roles, Role::kValidation),
+             test_rows = rows_with(roles, Role::kTest);
+  if (!kfold) {
+    require_every_class(ev, train_rows, "training");
+  }
+  require_every_class(ev, test_rows, "test");
+  result.train_events = kfold ? ev.rows : train_rows.size();
+  result.validation_events = val_rows.size();
+  result.test_events = test_rows.size();
+  log.line("split ({}): {} train, {} validation, {} test", kfold ? fmt::format("{} folds", config.split.folds) : "events",
+           result.train_events, result.validation_events, result.test_events);
+
+  const Subset test = gather(ev, test_rows);
+  const Subset validation = gather(ev, val_rows);
+  const Subset train_all = gather(ev, kfold ? std::vector<std::size_t>{} : train_rows);
+
+  // 3. Scaler: fitted on the training events (k-fold: on all events, an unsupervised fit).
+  learn::Scaler scaler(config.preprocessing.scaler == Scaler::standard ? learn::ScalerKind::standard
+                       : config.preprocessing.scaler == Scaler::minmax ? learn::ScalerKind::minmax
+                                                                        : learn::ScalerKind::none);
+  {
+    const Subset& fit_on = kfold ? test : train_all;
+    scaler.fit(fit_on.matrix(nf), ctx);
+  }
+
+  // 4. Models.
+  const std::size_t outputs = n_classes == 2 ? 1 : static_cast<std::size_t>(n_classes);
+  std::vector<Scored> test_scores(config.models.size()), train_scores(config.models.size());
+  nlohmann::json model_metrics = nlohmann::json::array();
+  for (std::size_t mi = 0; mi < config.models.size(); ++mi) {
+    const ModelConfig& mc = config.models[mi];
+    detail::ModelBundle bundle;
+    bundle.name = mc.name;
+    bundle.type = mc.type;
+    bundle.classes = ev.classes;
+    bundle.scaler = scaler;
+    t0 = Clock::now();
+    std::vector<float>& tscores = test_scores[mi].values;
+    std::vector<float>& rscores = train_scores[mi].values;
+    test_scores[mi].outputs = train_scores[mi].outputs = outputs;
+    const auto fit = [&](const Subset& s, const Subset* val) {
+      const TrainingWeights tw = training_weights(config.weights, s, n_classes);
+      const Subset used = select(s, tw.keep, nf);
+      const std::vector<float> x = scaler.transform(used.matrix(nf), ctx);
+      std::vector<float> xv;
+      learn::TrainData vdata;
+      learn::TrainData data{{x, used.rows.size(), nf}, used.labels, tw.weights, n_classes, ev.feature_names,
+                            nullptr, config.run.seed};
+      if (val && !val->rows.empty()) {
+        xv = scaler.transform(val->matrix(nf), ctx);
+        vdata = learn::TrainData{{xv, val->rows.size(), nf}, val->labels, val->weights, n_classes, ev.feature_names,
+                                 nullptr, config.run.seed};
+        data.validation = &vdata;
+      }
+      return learn::train(mc.type, mc.params, data, ctx, progress_bar(mc.name, options.progress));
+    };
+    if (!kfold) {
+      bundle.folds.push_back(fit(train_all, &validation));
+      predict_into(*bundle.folds.front(), test, nf, scaler, tscores, ctx);
+      predict_into(*bundle.folds.front(), train_all, nf, scaler, rscores, ctx);
+    } else {
+      // Every event is scored by the model that did not see it (out-of-fold), and its training
+      // score comes from the next fold's model, which did.
+      tscores.assign(ev.rows * outputs, 0.0f);
+      rscores.assign(ev.rows * outputs, 0.0f);
+      const int k = config.split.folds;
+      for (int f = 0; f < k; ++f) {
+        std::vector<std::size_t> in_fold, others;
+        for (std::size_t i = 0; i < ev.rows; ++i) (folds[i] == f ? in_fold : others).push_back(i);
+        const Subset tr = gather(ev, others);
+        require_every_class(ev, others, fmt::format("fold {} training", f));
+        bundle.folds.push_back(fit(tr, nullptr));
+        const Subset te = gather(ev, in_fold);
+        std::vector<float> s;
+        predict_into(*bundle.folds.back(), te, nf, scaler, s, ctx);
+        for (std::size_t r = 0; r < in_fold.size(); ++r)
+          for (std::size_t o = 0; o < outputs; ++o) tscores[in_fold[r] * outputs + o] = s[r * outputs + o];
+      }
+      for (int f = 0; f < k; ++f) {
+        std::vector<std::size_t> in_fold;
+        for (std::size_t i = 0; i < ev.rows; ++i)
+          if (folds[i] == f) in_fold.push_back(i);
+        const Subset te = gather(ev, in_fold);
+        std::vector<float> s;
+        predict_into(*bundle.folds[static_cast<std::size_t>((f + 1) % k)], te, nf, scaler, s, ctx);
+        for (std::size_t r = 0; r < in_fold.size(); ++r)
+          for (std::size_t o = 0; o < outputs; ++o) rscores[in_fold[r] * outputs + o] = s[r * outputs + o];
+      }
+    }
+    const double train_seconds = seconds_since(t0);
+
+    // The model file: what apply needs to score new files.
+    std::vector<std::string> cut_names;
+    const SampleConfig* first = config.samples.empty() ? nullptr : &config.samples.front();
+    for (const auto& s : config.samples)
+      if (s.format == SampleFormat::root) {
+        bundle.tree = s.tree;
+        break;
+      }
+    bundle.plan = first ? detail::plan_for_sample(config, *first, cut_names) : feature::PlanSpec{};
+    bundle.plan.cuts.clear();
+    if (!config.selection.common.empty())
+      bundle.plan.cuts.push_back({"common", config.selection.common.text, config.selection.common.where.to_string()});
+    bundle.plan.spectators.clear();
+    detail::save_bundle(bundle, result.run_dir / "models" / (mc.name + ".json"));
+
+    // Metrics on the test set (out-of-fold for k-fold), with the training set for the KS test.
+    const Subset& scored_test = kfold ? gather(ev, test_rows) : test;
+    const std::string ctx_name = fmt::format("model '{}' on the test set", mc.name);
+    nlohmann::json mj;
+    mj["name"] = mc.name;
+    mj["type"] = mc.type;
+    mj["train_seconds"] = train_seconds;
+    ModelResult mr{mc.name, mc.type, train_seconds, 0, 0};
+    if (n_classes == 2) {
+      eval::BinaryEvaluationOptions eo;
+      eo.background_efficiencies = config.evaluation.background_efficiencies;
+      eo.threshold = config.evaluation.threshold;
+      eo.roc_points = config.evaluation.roc_points > 0 ? static_cast<std::size_t>(config.evaluation.roc_points) : 200;
+      eo.cut.signal_scale = eo.cut.background_scale = config.evaluation.significance_scale;
+      const eval::LabeledScores te{std::span<const float>(tscores), scored_test.labels, scored_test.weights, ctx_name};
+      const std::vector<std::int32_t>& train_labels = kfold ? scored_test.labels : train_all.labels;
+      const std::vector<double>& train_weights = kfold ? scored_test.weights : train_all.weights;
+      const eval::LabeledScores tr{std::span<const float>(rscores), train_labels, train_weights,
+                                   fmt::format("model '{}' on the training set", mc.name)};
+      const eval::BinaryMetrics bm = eval::evaluate_binary(te, tr, eo);
+      mj["metrics"] = eval::to_json(bm);
+      mr.auc = bm.unweighted.auc;
+      mr.auc_weighted = bm.weighted.auc;
+      mj["auc"] = mr.auc;
+      mj["auc_weighted"] = mr.auc_weighted;
+      if (config.evaluation.roc_points == 0) {
+        mj["roc"] = full_roc(te.unweighted());
+        mj["roc_weighted"] = full_roc(te);
+      }
+    } else {
+      const std::size_t n = scored_test.rows.size();
+      const std::vector<float> cm = to_column_major(tscores, n, outputs);
+      const eval::ClassProbabilities probs{std::span<const float>(cm), n, n_classes};
+      const eval::MulticlassMetrics mm = eval::evaluate_multiclass(probs, scored_test.labels, scored_test.weights, ctx_name);
+      mj["metrics"] = eval::to_json(mm);
+      mr.auc = std::accumulate(mm.auc_unweighted.begin(), mm.auc_unweighted.end(), 0.0) / n_classes;
+      mr.auc_weighted = std::accumulate(mm.auc_weighted.begin(), mm.auc_weighted.end(), 0.0) / n_classes;
+      mj["auc"] = mm.auc_unweighted;
+      mj["auc_weighted"] = mm.auc_weighted;
+    }
+    const auto importances = bundle.folds.front()->feature_importances();
+    if (!importances.empty()) mj["feature_importances"] = importances;
+    model_metrics.push_back(mj);
+    result.models.push_back(mr);
+    log.line("trained {} ({}) in {:.2f} s: test AUC {:.4f} (weighted {:.4f})", mc.name, mc.type, train_seconds, mr.auc,
+             mr.auc_weighted);
+  }
+
+  // 5. Outputs.
+  const Subset& scored_test = kfold ? gather(ev, test_rows) : test;
+  const Subset& scored_train = kfold ? scored_test : train_all;
+  detail::ScoreTable test_table{&ev, &scored_test.rows, {}}, train_table{&ev, &scored_train.rows, {}};
+  for (std::size_t mi = 0; mi < config.models.size(); ++mi) {
+    detail::ModelBundle names_only;
+    names_only.name = config.models[mi].name;
+    names_only.classes = ev.classes;
+    test_table.scores.push_back({names_only.score_names(), &test_scores[mi].values});
+    train_table.scores.push_back({names_only.score_names(), &train_scores[mi].values});
+  }
+  detail::write_scores(config, test_table, result.run_dir / "scores_test", ctx);
+  detail::write_scores(config, train_table, result.run_dir / "scores_train", ctx);
+
+  nlohmann::json metrics;
+  metrics["format"] = "evclass-metrics";
+  metrics["version"] = 1;
+  metrics["run"] = config.run.name;
+  metrics["config"] = options.config_path;
+  metrics["classes"] = ev.classes;
+  metrics["features"] = ev.feature_names;
+  metrics["spectators"] = ev.spectator_names;
+  metrics["split"] = {{"method", kfold ? "kfold" : "events"},
+                      {"train", result.train_events},
+                      {"validation", result.validation_events},
+                      {"test", result.test_events}};
+  nlohmann::json samples = nlohmann::json::array();
+  for (const auto& s : ev.samples) {
+    nlohmann::json flow = nlohmann::json::array();
+    for (std::size_t k = 0; k < s.cut_names.size() && k < s.cutflow.size(); ++k)
+      flow.push_back({{"cut", s.cut_names[k]}, {"events", s.cutflow[k]}});
+    samples.push_back({{"name", s.name},
+                       {"class", s.class_name},
+                       {"files", s.files},
+                       {"cutflow", flow},
+                       {"selected", s.cutflow.empty() ? 0 : s.cutflow.back()},
+                       {"sum_weights", s.sum_weights},
+                       {"seconds", s.seconds}});
+  }
+  metrics["samples"] = samples;
+  {
+    const Subset& fsub = kfold ? scored_test : train_all;
+    if (n_classes == 2 && !fsub.rows.empty()) {
+      const eval::FeatureColumns fc{fsub.features, fsub.rows.size(), nf};
+      metrics["feature_metrics"] =
+          eval::to_json(eval::evaluate_features(fc, ev.feature_names, fsub.labels, fsub.weights, "the training set"));
+    }
+  }
+  metrics["models"] = model_metrics;
+  metrics["seconds"] = seconds_since(t_start);
+  {
+    core::AtomicFile mf((result.run_dir / "metrics.json").string());
+    mf.write(metrics.dump(1));
+    mf.write("\n");
+    mf.commit();
+  }
+  std::filesystem::copy_file(options.config_path, result.run_dir / "config.toml",
+                             std::filesystem::copy_options::overwrite_existing);
+
+  // 6. Summary.
+  log.line("");
+  log.line("{:<20} {:<22} {:>9} {:>10} {:>14}", "model", "type", "train s", "test AUC", "weighted AUC");
+  for (const auto& m : result.models)
+    log.line("{:<20} {:<22} {:>9.2f} {:>10.4f} {:>14.4f}", m.name, m.type, m.train_seconds, m.auc, m.auc_weighted);
+  log.line("run folder: {} ({:.1f} s)", result.run_dir.string(), seconds_since(t_start));
+  core::AtomicFile lf((result.run_dir / "run.log").string());
+  lf.write(log.text());
+  lf.commit();
+  return result;
+}
+
+}  // namespace evclass::api
