@@ -1,0 +1,158 @@
+// Training of "logistic_regression": hyper-parameters, effective weights, solver choice.
+//
+// Negative weights enter the loss sum as they are (as in scikit-learn). Because the penalty grows
+// quadratically and each loss term at most linearly, the objective stays bounded below as long as
+// every class has a positive total weight (checked: the unpenalised intercepts would otherwise run
+// off to infinity). It may then be non-convex: Newton shifts an indefinite Hessian, L-BFGS skips
+// pairs without positive curvature, and both line searches accept only finite, decreasing steps,
+// so the coefficients always stay finite.
+
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "evclass/core/error.hpp"
+#include "evclass/learn/logistic.hpp"
+#include "learn/linear/logistic_objective.hpp"
+#include "learn/linear/logistic_regression_type.hpp"
+
+namespace evclass::learn {
+
+namespace {
+
+constexpr std::string_view kType = "logistic_regression";
+
+std::string check_class_weight(const nlohmann::json& v) {
+  const auto positive = [](const nlohmann::json& w) { return w.is_number() && w.get<double>() > 0.0 && std::isfinite(w.get<double>()); };
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>() == "balanced" ? "" : "the only string allowed is \"balanced\"";
+  if (v.is_array()) {
+    for (const auto& w : v)
+      if (!positive(w)) return fmt::format("weight {} is not a number > 0", w.dump());
+    return "";
+  }
+  if (v.is_object()) {
+    for (const auto& [key, w] : v.items()) {
+      if (key.empty() || key.size() > 6 || key.find_first_not_of("0123456789") != std::string::npos)
+        return fmt::format("key '{}' is not a class index (0, 1, ...)", key);
+      if (!positive(w)) return fmt::format("weight {} of class {} is not a number > 0", w.dump(), key);
+    }
+    return "";
+  }
+  return "expected \"balanced\", an array or a table of weights";
+}
+
+/// Per-class multipliers of the sample weights (scikit-learn's class_weight).
+std::vector<double> class_multipliers(const nlohmann::json& spec, const TrainData& data) {
+  const auto n_classes = static_cast<std::size_t>(data.n_classes);
+  std::vector<double> out(n_classes, 1.0);
+  if (spec.is_null()) return out;
+  if (spec.is_string()) {  // "balanced": n_rows / (n_classes * rows of the class), counting rows as scikit-learn
+    std::vector<double> counts(n_classes, 0.0);
+    for (auto label : data.labels) counts[static_cast<std::size_t>(label)] += 1.0;
+    for (std::size_t k = 0; k < n_classes; ++k)
+      out[k] = counts[k] > 0 ? static_cast<double>(data.x.rows) / (static_cast<double>(n_classes) * counts[k]) : 1.0;
+    return out;
+  }
+  if (spec.is_array()) {
+    if (spec.size() != n_classes)
+      throw ConfigError(fmt::format("model '{}': class_weight has {} entries but there are {} classes", kType,
+                                    spec.size(), n_classes));
+    for (std::size_t k = 0; k < n_classes; ++k) out[k] = spec[k].get<double>();
+    return out;
+  }
+  for (const auto& [key, w] : spec.items()) {
+    const auto k = std::stoul(key);
+    if (k >= n_classes)
+      throw ConfigError(fmt::format("model '{}': class_weight names class {} but the classes are 0..{}", kType, k,
+                                    n_classes - 1));
+    out[k] = w.get<double>();
+  }
+  return out;
+}
+
+std::unique_ptr<Model> train_logistic_regression(const nlohmann::json& params, const TrainData& data,
+                                                 const core::Context& ctx, const ProgressFn& progress) {
+  check_train_data(data, kType, /*require_finite_features=*/true);
+  const double C = params.at("C").get<double>();
+  const bool fit_intercept = params.at("fit_intercept").get<bool>();
+  const int max_iter = static_cast<int>(params.at("max_iter").get<std::int64_t>());
+  const double tol = params.at("tol").get<double>();
+
+  std::vector<double> weights = row_weights(data);
+  const std::vector<double> multipliers = class_multipliers(params.at("class_weight"), data);
+  std::vector<double> class_total(multipliers.size(), 0.0);
+  double weight_sum = 0.0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const auto k = static_cast<std::size_t>(data.labels[i]);
+    weights[i] *= multipliers[k];
+    class_total[k] += weights[i];
+    weight_sum += weights[i];
+  }
+  for (std::size_t k = 0; k < class_total.size(); ++k) {
+    if (!(class_total[k] > 0.0))
+      throw ConfigError(fmt::format("model '{}': class {} has total training weight {} (it needs a positive total: "
+                                    "check the selection, the split and negative weights)", kType, k, class_total[k]));
+  }
+
+  const linear::LogisticProblem problem{data.x, data.labels, weights, data.n_classes, fit_intercept, C};
+  optim::SolverOptions options;
+  options.max_iterations = max_iter;
+  // scikit-learn's lbfgs stops on the gradient of F / (C * sum of weights) falling below tol.
+  options.gradient_tolerance = tol * C * weight_sum;
+  options.progress = progress;
+
+  const std::size_t d = data.x.cols;
+  const Eigen::Index n_in = problem.n_inputs();
+  std::vector<double> coef, intercept;
+  optim::SolverResult result;
+  if (data.n_classes == 2) {
+    options.stage = "newton";
+    const linear::BinaryLogisticObjective objective(problem, ctx);
+    result = optim::minimize_newton(objective, Eigen::VectorXd::Zero(n_in), options);
+    coef.assign(result.x.data(), result.x.data() + d);
+    intercept.push_back(fit_intercept ? result.x[static_cast<Eigen::Index>(d)] : 0.0);
+  } else {
+    options.stage = "lbfgs";
+    const linear::MultinomialLogisticObjective objective(problem, ctx);
+    result = optim::minimize_lbfgs(objective, Eigen::VectorXd::Zero(objective.dimension()), options);
+    for (int k = 0; k < data.n_classes; ++k) {
+      const double* row = result.x.data() + k * n_in;
+      coef.insert(coef.end(), row, row + d);
+      intercept.push_back(fit_intercept ? row[d] : 0.0);
+    }
+  }
+  return std::make_unique<LogisticRegressionModel>(data.n_classes, d, std::move(coef), std::move(intercept),
+                                                   data.feature_names, params, result.iterations, result.converged);
+}
+
+std::unique_ptr<Model> load_logistic_regression(const nlohmann::json& j) { return LogisticRegressionModel::from_json(j); }
+
+}  // namespace
+
+const ParamSchema& logistic_regression_schema() {
+  static const ParamSchema schema = [] {
+    ParamSchema s(std::string{kType});
+    s.number("C", 1.0, NumberRange::greater_than(0.0),
+             "inverse regularisation strength: minimise 0.5*||w||^2 + C * sum of weighted log-losses");
+    s.boolean("fit_intercept", true, "add an unpenalised intercept");
+    s.integer("max_iter", 100, NumberRange::at_least(1), "maximum solver iterations (Newton for 2 classes, L-BFGS otherwise)");
+    s.number("tol", 1e-4, NumberRange::greater_than(0.0),
+             "stop when max |gradient| / (C * sum of weights) <= tol, as scikit-learn's lbfgs");
+    s.custom("class_weight", nullptr, "\"balanced\", an array with one weight > 0 per class, or a table {0 = w0, 1 = w1}",
+             check_class_weight, "multiplies each row's weight by its class's weight");
+    return s;
+  }();
+  return schema;
+}
+
+namespace linear {
+
+ModelType logistic_regression_type() {
+  return {kType, "L2-regularised logistic regression (binary: Newton; multi-class: multinomial, L-BFGS)",
+          &logistic_regression_schema, &train_logistic_regression, &load_logistic_regression};
+}
+
+}  // namespace linear
+}  // namespace evclass::learn
