@@ -1,6 +1,7 @@
 // Normalisation metadata files: one JSON object with an entry per sample, e.g.
 //   { "ggH125_ZZ4lep": { "cross_section_pb": 0.0060239, "sum_weights": 27881776.6, "skim_efficiency": 0.27 } }
-// (the shape of the ATLAS open-data info tables, one object per sample).
+// (the shape of the ATLAS open-data info tables, one object per sample), or the sample list that
+// `evclass generate` writes beside its files (hzz4l_samples.json, hgg_samples.json).
 
 #include <cmath>
 #include <fstream>
@@ -38,6 +39,25 @@ nlohmann::json read_json(const TableReader& table, const std::filesystem::path& 
   }
 }
 
+// The sample lists `evclass generate` writes ({"samples": [{"name", "xsec_pb", "sum_of_weights",
+// "filter_eff", "k_factor", "is_data", ...}]}) read as the per-sample object form; data entries,
+// which have no normalisation, are left out.
+nlohmann::json from_generator_list(const nlohmann::json& json) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& s : json.at("samples")) {
+    if (!s.is_object() || !s.contains("name") || !s["name"].is_string()) continue;
+    if (s.value("is_data", false)) continue;
+    nlohmann::json entry = nlohmann::json::object();
+    const std::pair<const char*, const char*> renames[] = {
+        {"xsec_pb", "cross_section_pb"}, {"sum_of_weights", "sum_weights"}, {"filter_eff", "efficiency"},
+        {"k_factor", "k_factor"}};
+    for (const auto& [from, to] : renames)
+      if (s.contains(from)) entry[to] = s[from];
+    out[s["name"].get<std::string>()] = entry;
+  }
+  return out;
+}
+
 }  // namespace
 
 void read_sample_metadata(const TableReader& table, SampleConfig& sample, const std::filesystem::path& base_dir) {
@@ -47,7 +67,8 @@ void read_sample_metadata(const TableReader& table, SampleConfig& sample, const 
   norm.metadata = file;
   norm.metadata_key = table.get_string("metadata_key").value_or(sample.name);
 
-  const auto json = read_json(table, file);
+  auto json = read_json(table, file);
+  if (json.is_object() && json.contains("samples") && json["samples"].is_array()) json = from_generator_list(json);
   if (!json.is_object()) table.fail_key("metadata", fmt::format("'{}' must hold a JSON object with one entry per sample", file.string()));
   const auto it = json.find(norm.metadata_key);
   if (it == json.end()) {
