@@ -16,6 +16,8 @@
 #include "evclass/learn/logistic.hpp"
 #include "learn/linear/logistic_objective.hpp"
 #include "learn/linear/logistic_regression_type.hpp"
+#include "learn/linear/standardised_objective.hpp"
+#include "evclass/learn/scaler.hpp"
 
 namespace evclass::learn {
 
@@ -116,7 +118,15 @@ std::unique_ptr<Model> train_logistic_regression(const nlohmann::json& params, c
   } else {
     options.stage = "lbfgs";
     const linear::MultinomialLogisticObjective objective(problem, ctx);
-    result = optim::minimize_lbfgs(objective, Eigen::VectorXd::Zero(objective.dimension()), options);
+    Scaler standardise(ScalerKind::standard);
+    standardise.fit(data.x, ctx);
+    std::vector<double> shift = standardise.shift();
+    if (!fit_intercept) std::fill(shift.begin(), shift.end(), 0.0);  // centring needs an intercept
+    const linear::StandardisedObjective solver_view(objective, data.n_classes, static_cast<Eigen::Index>(d),
+                                                    fit_intercept, std::move(shift), standardise.scale());
+    options.gradient_size = [&](const Eigen::VectorXd& g) { return solver_view.original_gradient_max(g); };
+    result = optim::minimize_lbfgs(solver_view, Eigen::VectorXd::Zero(objective.dimension()), options);
+    result.x = solver_view.to_original(result.x);
     for (int k = 0; k < data.n_classes; ++k) {
       const double* row = result.x.data() + k * n_in;
       coef.insert(coef.end(), row, row + d);

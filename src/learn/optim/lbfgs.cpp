@@ -45,7 +45,8 @@ SolverResult minimize_lbfgs(const Objective& f, Eigen::VectorXd x0, const Solver
   Eigen::VectorXd trial, trial_grad;
   for (;;) {
     result.value = value;
-    result.gradient_max = grad.size() ? grad.cwiseAbs().maxCoeff() : 0.0;
+    result.gradient_max = options.gradient_size ? options.gradient_size(grad)
+                                                : (grad.size() ? grad.cwiseAbs().maxCoeff() : 0.0);
     result.converged = result.gradient_max <= options.gradient_tolerance;
     if (result.converged || result.iterations >= options.max_iterations) break;
 

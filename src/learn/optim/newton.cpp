@@ -36,7 +36,8 @@ SolverResult minimize_newton(const TwiceDifferentiable& f, Eigen::VectorXd x0, c
   double value = f.value_gradient_hessian(result.x, grad, hessian);
   for (;;) {
     result.value = value;
-    result.gradient_max = grad.size() ? grad.cwiseAbs().maxCoeff() : 0.0;
+    result.gradient_max = options.gradient_size ? options.gradient_size(grad)
+                                                : (grad.size() ? grad.cwiseAbs().maxCoeff() : 0.0);
     result.converged = result.gradient_max <= options.gradient_tolerance;
     if (result.converged || result.iterations >= options.max_iterations) break;
 
@@ -46,22 +47,32 @@ SolverResult minimize_newton(const TwiceDifferentiable& f, Eigen::VectorXd x0, c
       step = -grad;
       slope = -grad.squaredNorm();
     }
-    // Backtracking Armijo: Newton's full step is accepted near the optimum.
+    // Backtracking line search. The full step (accepted almost always) is evaluated with its
+    // Hessian, so an accepted full step costs one pass over the data, not two.
+    Eigen::VectorXd trial = result.x + step;
+    Eigen::VectorXd trial_grad;
+    Eigen::MatrixXd trial_hessian;
+    double trial_value = f.value_gradient_hessian(trial, trial_grad, trial_hessian);
+    bool accepted = detail::accept_step(value, slope, 1.0, trial_value, trial_grad.dot(step));
+    bool have_hessian = true;
     double t = 1.0;
-    bool accepted = false;
-    Eigen::VectorXd trial, trial_grad;
-    for (int k = 0; k < 50; ++k, t *= 0.5) {
+    for (int k = 0; !accepted && k < 50; ++k) {
+      t *= 0.5;
       trial = result.x + t * step;
-      const double trial_value = f.value_gradient(trial, trial_grad);
-      if (detail::accept_step(value, slope, t, trial_value, trial_grad.dot(step))) {
-        accepted = true;
-        break;
-      }
+      trial_value = f.value_gradient(trial, trial_grad);
+      accepted = detail::accept_step(value, slope, t, trial_value, trial_grad.dot(step));
+      have_hessian = false;
     }
     if (!accepted) break;  // no decrease left at double precision: we are at the optimum
     result.x = std::move(trial);
     ++result.iterations;
-    value = f.value_gradient_hessian(result.x, grad, hessian);
+    if (have_hessian) {
+      value = trial_value;
+      grad = std::move(trial_grad);
+      hessian = std::move(trial_hessian);
+    } else {
+      value = f.value_gradient_hessian(result.x, grad, hessian);
+    }
     if (options.progress) options.progress({options.stage, result.iterations, options.max_iterations, value});
   }
   return result;

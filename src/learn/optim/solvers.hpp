@@ -3,6 +3,7 @@
 // neural networks): Newton with a line search, and L-BFGS. Private to learn.
 
 #include <cmath>
+#include <functional>
 #include <string_view>
 
 #include <Eigen/Dense>
@@ -34,6 +35,9 @@ struct SolverOptions {
   double gradient_tolerance = 1e-6;  ///< stop when max |gradient entry| <= this
   std::string_view stage = "solver";  ///< name reported to `progress`
   ProgressFn progress;
+  /// The size of a gradient compared with gradient_tolerance; empty = max |entry|. Lets a solver
+  /// working in transformed coordinates stop on the gradient in the original ones.
+  std::function<double(const Eigen::VectorXd& grad)> gradient_size;
 };
 
 struct SolverResult {
