@@ -179,3 +179,26 @@ TEST(LogisticRegressionSolvers, NonFiniteFeaturesAreAConfigErrorNamingTheFeature
 
 }  // namespace
 }  // namespace evclass::learn
+
+namespace evclass::learn {
+namespace {
+
+TEST(LogisticRegressionSolvers, WithoutInterceptTheInterceptIsZeroAndTheWeightsAreOptimal) {
+  for (int n_classes : {2, 3}) {
+    const auto d = testing::make_classification(8000, 4, n_classes, 26);
+    const auto model = train("logistic_regression", {{"fit_intercept", false}, {"tol", 1e-10}, {"max_iter", 1000}},
+                             d.train_data(), core::Context{2});
+    const auto& lr = dynamic_cast<const LogisticRegressionModel&>(*model);
+    for (double b : lr.intercept()) EXPECT_EQ(b, 0.0);
+    EXPECT_TRUE(lr.converged());
+    // Only the weight entries of the gradient must vanish (there is no intercept to optimise).
+    const auto g = naive_gradient(d, lr.coef(), lr.intercept(), 1.0);
+    double weight_sum = 0;
+    for (double w : d.weights) weight_sum += w;
+    for (std::size_t k = 0; k < lr.intercept().size(); ++k)
+      for (std::size_t j = 0; j < d.cols; ++j) EXPECT_LT(std::abs(g[k * (d.cols + 1) + j]) / weight_sum, 1e-9);
+  }
+}
+
+}  // namespace
+}  // namespace evclass::learn
