@@ -140,6 +140,7 @@ Events load_events(const Config& config, const core::Context& ctx) {
 
     for (const auto& path : sample.files) {
       summary.files.push_back(path.string());
+      InputTiming timing;
       for_each_block(sample, path.string(), plan, ctx, [&](const feature::Block& b, entry_t first_entry) {
         if (summary.cutflow.empty()) summary.cutflow.assign(b.cutflow.size(), 0);
         for (std::size_t k = 0; k < b.cutflow.size(); ++k) summary.cutflow[k] += b.cutflow[k];
@@ -182,7 +183,10 @@ Events load_events(const Config& config, const core::Context& ctx) {
           }
           ++ev.rows;
         }
-      });
+      }, &timing);
+      summary.read_seconds += timing.read_seconds;
+      summary.compute_seconds += timing.compute_seconds;
+      summary.keep_seconds += timing.consume_seconds;
     }
     if (sum_from_events) {
       if (!(sum_all > 0))

@@ -23,6 +23,9 @@ struct SampleSummary {
   std::vector<std::int64_t> cutflow;   ///< events read, then passing each cut in sequence
   double sum_weights = 0;              ///< selected events' normalised weights
   double seconds = 0;                  ///< reading and computing
+  double read_seconds = 0;             ///< reading the branches the plan uses
+  double compute_seconds = 0;          ///< cuts, variables, features and weights
+  double keep_seconds = 0;             ///< copying the selected events
 };
 
 struct Events {

@@ -1,5 +1,6 @@
 #include "api/input.hpp"
 
+#include <chrono>
 #include <map>
 
 #include <fmt/format.h>
@@ -16,6 +17,9 @@ namespace evclass::api::detail {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
 // How an expression sees a branch, from what the tree record says (before reading it).
 std::optional<expr::ColumnKind> branch_kind(const root::BranchInfo& b) {
   if (!b.has_data) return std::nullopt;
@@ -24,7 +28,8 @@ std::optional<expr::ColumnKind> branch_kind(const root::BranchInfo& b) {
   return expr::ColumnKind{b.dtype, b.kind != "scalar"};
 }
 
-entry_t read_root(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
+entry_t read_root(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn,
+                  InputTiming& timing) {
   const root::File file = root::File::open(input.path);
   const root::Tree tree = file.tree(resolve_tree_path(input.path, input.tree));
   std::vector<std::string> names;
@@ -53,22 +58,29 @@ entry_t read_root(const InputFile& input, const feature::Plan& plan, const core:
   const entry_t entries = tree.entries();
   for (entry_t start = 0; start < entries || (start == 0 && entries == 0); start += kBlockEntries) {
     const entry_t stop = std::min(entries, start + kBlockEntries);
+    auto t0 = Clock::now();
     if (!inputs.empty()) tree.read_into(inputs, columns, {start, stop}, {.threads = ctx.threads});
+    timing.read_seconds += since(t0);
+    t0 = Clock::now();
     const feature::Block block = plan.compute(
         [&](std::string_view n) -> const column::Column* {
           auto it = slot.find(n);
           return it == slot.end() ? nullptr : &columns[it->second];
         },
         stop - start, start, ctx);
+    timing.compute_seconds += since(t0);
+    t0 = Clock::now();
     fn(block, start);
+    timing.consume_seconds += since(t0);
     if (entries == 0) break;
   }
   return entries;
 }
 
-entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
+entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn,
+                 InputTiming& timing) {
 #ifndef EVC_HAVE_CSV
-  (void)plan, (void)ctx, (void)fn;
+  (void)plan, (void)ctx, (void)fn, (void)timing;
   throw Unsupported(fmt::format("{}: CSV samples are not readable in this build yet", input.path));
 #else
   column::CsvReadOptions options;
@@ -87,10 +99,16 @@ entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::
     throw KeyNotFound(fmt::format("{}: {}", input.path, e.what()));
   }
   options.columns = plan.inputs();
+  auto t0 = Clock::now();
   const column::Table table = column::read_csv(input.path, options);
+  timing.read_seconds += since(t0);
   const auto rows = static_cast<entry_t>(table.rows());
+  t0 = Clock::now();
   const feature::Block block = plan.compute([&](std::string_view n) { return table.find(std::string(n)); }, rows, 0, ctx);
+  timing.compute_seconds += since(t0);
+  t0 = Clock::now();
   fn(block, 0);
+  timing.consume_seconds += since(t0);
   return rows;
 #endif
 }
@@ -109,8 +127,11 @@ std::string resolve_tree_path(const std::string& file_path, const std::string& t
                                 fmt::join(paths, ", ")));
 }
 
-entry_t for_each_block(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn) {
-  return input.format == SampleFormat::csv ? read_csv(input, plan, ctx, fn) : read_root(input, plan, ctx, fn);
+entry_t for_each_block(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn,
+                       InputTiming* timing) {
+  InputTiming local;
+  InputTiming& t = timing ? *timing : local;
+  return input.format == SampleFormat::csv ? read_csv(input, plan, ctx, fn, t) : read_root(input, plan, ctx, fn, t);
 }
 
 }  // namespace evclass::api::detail
