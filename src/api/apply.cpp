@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -18,7 +19,12 @@ namespace evclass::api {
 
 namespace {
 
-std::vector<detail::ModelBundle> load_models(const std::string& path) {
+struct LoadedModel {
+  std::filesystem::path file;
+  detail::ModelBundle bundle;
+};
+
+std::vector<LoadedModel> load_models(const std::string& path) {
   namespace fs = std::filesystem;
   std::vector<fs::path> files;
   if (fs::is_directory(path)) {
@@ -32,9 +38,26 @@ std::vector<detail::ModelBundle> load_models(const std::string& path) {
   } else {
     throw IoError(fmt::format("no run folder or model file at {}", path));
   }
-  std::vector<detail::ModelBundle> out;
-  for (const auto& f : files) out.push_back(detail::load_bundle(f));
+  std::vector<LoadedModel> out;
+  for (const auto& f : files) out.push_back({f, detail::load_bundle(f)});
   return out;
+}
+
+// Two models whose outputs land on the same branch (the same name, or names that differ only in
+// characters a branch name cannot hold) would make a friend tree that cannot be written: say so
+// before reading any input, naming both model files.
+void check_branch_names(const std::vector<LoadedModel>& models) {
+  std::map<std::string, std::size_t> owner;
+  for (std::size_t m = 0; m < models.size(); ++m)
+    for (const auto& n : models[m].bundle.score_names()) {
+      const auto [it, fresh] = owner.emplace(detail::branch_name(n), m);
+      if (!fresh)
+        throw ConfigError(fmt::format(
+            "models {} (name '{}') and {} (name '{}') would both write the branch '{}'; apply them separately "
+            "(with different --out folders) or give them different names",
+            models[it->second].file.string(), models[it->second].bundle.name, models[m].file.string(),
+            models[m].bundle.name, it->first));
+    }
 }
 
 // Models that compute the same features the same way share one pass over each file.
@@ -47,9 +70,16 @@ std::string plan_key(const detail::ModelBundle& b) {
 
 std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
   const core::Context ctx{options.threads};
-  const std::vector<detail::ModelBundle> models = load_models(options.model);
+  std::vector<LoadedModel> loaded = load_models(options.model);
+  check_branch_names(loaded);
+  std::vector<detail::ModelBundle> models;
+  for (auto& l : loaded) models.push_back(std::move(l.bundle));
   std::map<std::string, std::vector<std::size_t>> groups;
   for (std::size_t m = 0; m < models.size(); ++m) groups[plan_key(models[m])].push_back(m);
+  // Every expression is parsed (and a mistake reported, naming its model file) before any output
+  // is made; each plan then serves every input file.
+  std::vector<std::unique_ptr<feature::Plan>> plans;
+  for (const auto& [key, members] : groups) plans.push_back(std::make_unique<feature::Plan>(models[members.front()].plan));
   std::filesystem::create_directories(options.out_dir);
 
   std::vector<AppliedFile> results;
@@ -63,9 +93,9 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
     std::vector<std::uint8_t> pass;
     bool pass_filled = false;
     entry_t entries = 0;
+    std::size_t group = 0;
     for (const auto& [key, members] : groups) {
-      const detail::ModelBundle& first = models[members.front()];
-      const feature::Plan plan(first.plan);
+      const feature::Plan& plan = *plans[group++];
       std::vector<std::size_t> column_of(members.size());
       for (std::size_t k = 0; k < members.size(); ++k) {
         column_of[k] = scores.size();
@@ -76,9 +106,15 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
       }
       entries = detail::for_each_block(
           detail::InputFile{input, SampleFormat::root, tree, 0}, plan, ctx,
-          [&](const feature::Block& b, entry_t) {
+          [&](const feature::Block& b, entry_t first_entry) {
             const auto rows = static_cast<std::size_t>(b.rows);
-            if (!pass_filled) pass.insert(pass.end(), b.pass.begin(), b.pass.end());
+            // Models of one run share its common cut; models of different runs may not: an
+            // entry then passes when it passes the selection of every model.
+            if (!pass_filled) {
+              pass.insert(pass.end(), b.pass.begin(), b.pass.end());
+            } else {
+              for (std::size_t i = 0; i < rows; ++i) pass[static_cast<std::size_t>(first_entry) + i] &= b.pass[i];
+            }
             for (std::size_t k = 0; k < members.size(); ++k) {
               const detail::ModelBundle& m = models[members[k]];
               const std::size_t outputs = m.n_outputs();

@@ -542,3 +542,78 @@ TEST_F(ApplyMillion, SeveralModelsSeveralFilesAcrossReadBlocks) {
     EXPECT_EQ(wrong, 0);
   }
 }
+
+// Fixed in src/api/apply.cpp: models whose outputs map onto one branch ('bdt.v1' and 'bdt_v1')
+// used to fail only after the whole input had been read and scored, with the writer's message
+// naming neither model file.
+TEST_F(ApplyMillion, ModelsWritingTheSameBranchAreRefusedUpFrontNamingBothFiles) {
+  const fs::path run = dir_->path() / "run_clash";
+  write_json(run / "models" / "bdt.v1.json", model_a("bdt.v1"));
+  write_json(run / "models" / "bdt_v1.json", model_b("bdt_v1"));
+  const fs::path out_dir = dir_->path() / "out_clash";
+  std::ostringstream log;
+  try {
+    (void)evclass::api::apply({.model = run.string(), .files = {input_}, .out_dir = out_dir.string(), .threads = kThreads},
+                              log);
+    FAIL() << "apply wrote two branches of one name";
+  } catch (const evclass::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find((run / "models" / "bdt.v1.json").string()), std::string::npos) << what;
+    EXPECT_NE(what.find((run / "models" / "bdt_v1.json").string()), std::string::npos) << what;
+    EXPECT_NE(what.find("score_bdt_v1"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(fs::exists(out_dir));
+}
+
+// Fixed in src/api/apply.cpp: with models whose selections differ (files from different runs in
+// one folder), pass_selection used to be the selection of whichever model's features sorted
+// first; it is now the AND of every model's selection.
+TEST_F(ApplyMillion, PassSelectionIsTheAndOfDifferingSelections) {
+  const fs::path run = dir_->path() / "run_mixed";
+  json b = model_b();
+  b["selection"] = {named("cut0", "n > 1 || x0 < 0"), named("cut1", "x1 < 0.7")};
+  write_json(run / "models" / "lr_hand.json", model_a());
+  write_json(run / "models" / "lr_other.json", b);
+  std::ostringstream log;
+  const auto results = evclass::api::apply(
+      {.model = run.string(), .files = {input_}, .out_dir = (dir_->path() / "out_mixed").string(), .threads = kThreads},
+      log);
+  ASSERT_EQ(results.size(), 1u);
+  const root::File file = root::File::open(results[0].output.string());
+  const Column pass = file.tree("scores").read("pass_selection");
+  ASSERT_EQ(pass.entries(), kEntries);
+  std::int64_t wrong = 0, passing = 0;
+  for (std::int64_t i = 0; i < kEntries; ++i) {
+    const bool want = n_of(i) > 0 && (n_of(i) > 1 || x0_of(i) < 0.0f) && x1_of(i) < 0.7f;
+    passing += want;
+    wrong += (pass.value_as_double(static_cast<std::size_t>(i)) != 0.0) != want;
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_EQ(results[0].passing, passing);
+  EXPECT_GT(passing, 0);
+  EXPECT_LT(passing, 400000);  // tighter than either selection alone
+  // The scores do not depend on the selection: every entry keeps its own.
+  EXPECT_EQ(compare(read_floats(file.tree("scores"), "score_lr_hand"), expected_a, "score_lr_hand").mismatches, 0);
+  EXPECT_EQ(compare(read_floats(file.tree("scores"), "score_lr_other"), expected_b, "score_lr_other").mismatches, 0);
+}
+
+// Fixed in src/api/apply.cpp: a model file with a malformed expression is reported (naming the
+// file and the feature) before the output folder is created.
+TEST_F(ApplyMillion, MalformedExpressionIsConfigErrorBeforeAnyOutput) {
+  json j = model_a();
+  j["features"][1] = named("x1_times_2", "x1 *");
+  const fs::path model = dir_->path() / "badexpr" / "bad.json";
+  write_json(model, j);
+  const fs::path out_dir = dir_->path() / "out_badexpr";
+  std::ostringstream log;
+  try {
+    (void)evclass::api::apply({.model = model.string(), .files = {input_}, .out_dir = out_dir.string(), .threads = kThreads},
+                              log);
+    FAIL() << "apply accepted a malformed expression";
+  } catch (const evclass::ConfigError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(model.string()), std::string::npos) << what;
+    EXPECT_NE(what.find("x1_times_2"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(fs::exists(out_dir));
+}
