@@ -128,8 +128,9 @@ ModelBundle bundle_from_json(const nlohmann::json& j, const std::string& source)
     if (static_cast<std::size_t>(m->n_classes()) != b.classes.size())
       corrupt(source, fmt::format("a model has {} classes but the file lists {}", m->n_classes(), b.classes.size()));
   }
-  if (b.scaler.kind() != learn::ScalerKind::none && b.scaler.n_features() != b.plan.features.size())
-    corrupt(source, "the scaler does not have one entry per feature");
+  if (b.scaler.n_features() != b.plan.features.size())
+    corrupt(source, fmt::format("the scaler has {} entries but the model has {} features", b.scaler.n_features(),
+                                b.plan.features.size()));
   return b;
 }
 

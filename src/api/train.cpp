@@ -185,13 +185,42 @@ std::vector<Role> assign_roles(const Config& config, const Events& ev, std::vect
 }
 
 void require_every_class(const Events& ev, std::span<const std::size_t> rows, std::string_view what) {
-  std::vector<std::size_t> counts(ev.classes.size(), 0);
+  std::vector<std::size_t> counts(ev.classes.size(), 0), selected(ev.classes.size(), 0);
   for (const auto r : rows) counts[static_cast<std::size_t>(ev.labels[r])]++;
-  for (std::size_t c = 0; c < counts.size(); ++c)
-    if (counts[c] == 0)
-      throw ConfigError(fmt::format("class '{}' has no events in the {} set after the selection; check the samples "
-                                    "of that class, their cuts and the [split] settings",
-                                    ev.classes[c], what));
+  for (const auto l : ev.labels) selected[static_cast<std::size_t>(l)]++;
+  for (std::size_t c = 0; c < counts.size(); ++c) {
+    if (counts[c] != 0) continue;
+    if (selected[c] == 0) {
+      // Say how each sample of the class fared through its cuts.
+      std::vector<std::string> flows;
+      for (const auto& s : ev.samples)
+        if (s.class_name == ev.classes[c] && !s.cutflow.empty())
+          flows.push_back(fmt::format("'{}': {} of {} events pass", s.name, s.cutflow.back(), s.cutflow.front()));
+      throw ConfigError(fmt::format("class '{}' has no events after the selection ({}); check the cuts of that class "
+                                    "and its samples",
+                                    ev.classes[c], flows.empty() ? "no sample of that class" : fmt::format("{}", fmt::join(flows, "; "))));
+    }
+    throw ConfigError(fmt::format("class '{}' has {} events after the selection but none in the {} set; check the "
+                                  "[split] settings",
+                                  ev.classes[c], selected[c], what));
+  }
+}
+
+// Hyper-parameter errors of the learn module, located in the config: at the line of the
+// parameter the message names, else at the [[model]] header.
+void validate_model(const ModelConfig& m) {
+  try {
+    learn::validate_params(m.type, m.params, m.name);
+  } catch (const ConfigError& e) {
+    const std::string_view what = e.what();
+    SourcePosition where = m.where;
+    for (const auto& [key, pos] : m.param_positions)
+      if (what.find("'" + key + "'") != std::string_view::npos || what.find(" " + key + " ") != std::string_view::npos) {
+        where = pos;
+        break;
+      }
+    throw ConfigError(fmt::format("{}: {}", where.to_string(), what));
+  }
 }
 
 // Scores (rows × outputs, row-major) of one model for a set of events.
@@ -231,10 +260,9 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
   Log log(out);
   const Config config = load_config(options.config_path);
   const core::Context ctx{options.threads >= 0 ? options.threads : config.run.threads};
-  for (const auto& m : config.models) learn::validate_params(m.type, m.params, m.name);
+  for (const auto& m : config.models) validate_model(m);
   TrainResult result;
   result.run_dir = options.out_dir.empty() ? config.run.output : std::filesystem::path(options.out_dir);
-  std::filesystem::create_directories(result.run_dir / "models");
   log.line("evclass train {} -> {} ({} threads)", options.config_path, result.run_dir.string(), ctx.resolved_threads());
 
   // 1. Events: read, select, compute features and weights.
@@ -271,6 +299,8 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
   log.line("split ({}): {} train, {} validation, {} test", kfold ? fmt::format("{} folds", config.split.folds) : "events",
            result.train_events, result.validation_events, result.test_events);
 
+  // The run folder appears only once the inputs have been read and checked.
+  std::filesystem::create_directories(result.run_dir / "models");
   const Subset test = gather(ev, test_rows);
   const Subset validation = gather(ev, val_rows);
   const Subset train_all = gather(ev, kfold ? std::vector<std::size_t>{} : train_rows);

@@ -2,7 +2,8 @@
 // `evclass apply RUN_OR_MODEL FILES...`: scores every entry of every input tree with saved models
 // and writes, per input file, a friend tree "scores" with exactly one entry per input entry in the
 // same order: one branch per model output (score_<model>, or score_<model>_<class>) and
-// `pass_selection`, whether the entry passes the run's common selection. Entries whose features
+// `pass_selection`, whether the entry passes the run's common selection (with models of several
+// runs whose selections differ: all of them). Entries whose features
 // cannot be computed (a missing list element, say) get NaN scores; none is dropped.
 
 #include <filesystem>
