@@ -426,6 +426,44 @@ def hgg_numpy(df):
     return sel, myy
 
 
+HGG_JET = ["jet_pt", "jet_eta", "jet_phi", "jet_E", "jet_MV2c10"]
+K_JET = 24
+
+
+def hgg_features(df):
+    """The features of examples/hgg.toml, computed here (missing_index = "zero")."""
+    ph, jt = {}, {}
+    for b in HGG_PHOTON[:4]:
+        _, ph[b] = jagged(df, b, 2)
+    for b in HGG_JET:
+        n, jt[b] = jagged(df, b, K_JET)
+        if n.max(initial=0) > K_JET:
+            raise RuntimeError(f"{b}: lists longer than --max-items {K_JET}")
+    _, lep_pt = jagged(df, "lep_pt", 1)
+    n_jet = df["jet_pt_n"].to_numpy(dtype=np.int64)
+    z = lambda m: np.nan_to_num(m, nan=0.0)  # noqa: E731
+    g = [p4(ph["photon_pt"][:, i], ph["photon_eta"][:, i], ph["photon_phi"][:, i], ph["photon_E"][:, i])
+         for i in (0, 1)]
+    j = [p4(jt["jet_pt"][:, i], jt["jet_eta"][:, i], jt["jet_phi"][:, i], jt["jet_E"][:, i]) for i in (0, 1)]
+    with np.errstate(invalid="ignore"):
+        return {
+            "ptyy": z(np.hypot(g[0][0] + g[1][0], g[0][1] + g[1][1]) / 1000),
+            "photon_pt[0] / 1000": z(ph["photon_pt"][:, 0] / 1000),
+            "photon_pt[1] / 1000": z(ph["photon_pt"][:, 1] / 1000),
+            "photon_eta[0]": z(ph["photon_eta"][:, 0]), "photon_eta[1]": z(ph["photon_eta"][:, 1]),
+            "jet_n": df["jet_n"].to_numpy(dtype=np.float64),
+            "jet_pt[0] / 1000": z(jt["jet_pt"][:, 0]) / 1000, "jet_pt[1] / 1000": z(jt["jet_pt"][:, 1]) / 1000,
+            "jet_eta[0]": z(jt["jet_eta"][:, 0]), "jet_eta[1]": z(jt["jet_eta"][:, 1]),
+            "mass(jet_pt, jet_eta, jet_phi, jet_E, 2) / 1000": np.where(n_jet >= 2, inv_mass(*j) / 1000, 0.0),
+            "abs(jet_eta[0] - jet_eta[1])": np.abs(z(jt["jet_eta"][:, 0]) - z(jt["jet_eta"][:, 1])),
+            "sum(jet_pt) / 1000": np.nansum(jt["jet_pt"], axis=1) / 1000,
+            "length(jet_pt[jet_MV2c10 > 0.8244])": np.sum(jt["jet_MV2c10"] > 0.8244, axis=1).astype(np.float64),
+            "lep_n": df["lep_n"].to_numpy(dtype=np.float64),
+            "lep_pt[0] / 1000": z(lep_pt[:, 0]) / 1000,
+            "met_et / 1000": f32(df["met_et"]) / 1000,
+        }
+
+
 def test_hgg(work):
     a = "hgg"
     samples = os.path.join(work, "samples")
@@ -439,13 +477,16 @@ def test_hgg(work):
     classes = [c for c, _ in HGG_SAMPLES]
     check(metrics["classes"] == classes, f"{a}: classes in order of appearance", str(metrics["classes"]))
 
-    expected, weights, myys = {}, {}, {}
+    expected, weights, myys, extras = {}, {}, {}, {}
     for name, stem in HGG_SAMPLES:
         path = os.path.join(samples, f"{stem}.root")
         n_entries = entries_of(path, "mini")
         df = dump(path, "mini", ["trigP", "photon_n"] + HGG_PHOTON + HGG_WEIGHT + ["XSection", "SumWeights"], 2,
                   os.path.join(work, f"dump_{name}.csv"))
         check(len(df) == n_entries, f"{a}: dump of {name} has every entry", f"{len(df)} vs {n_entries}")
+        dfj = dump(path, "mini", ["photon_pt", "photon_eta", "photon_phi", "photon_E", "jet_n", "lep_n", "met_et",
+                                  "lep_pt"] + HGG_JET, K_JET, os.path.join(work, f"dump_{name}_jets.csv"))
+        extras[name] = hgg_features(dfj)
         sel, myy = hgg_numpy(df)
         expected[name] = (n_entries, np.flatnonzero(sel))
         myys[name] = myy
@@ -477,6 +518,16 @@ def test_hgg(work):
     metrics2 = json.load(open(os.path.join(run2, "metrics.json")))
     train2 = read_csv(os.path.join(run2, "scores_train.csv"))
     test2 = read_csv(os.path.join(run2, "scores_test.csv"))
+    both2 = pd.concat([train2, test2], ignore_index=True)
+    for k, f in enumerate(feats):
+        if f not in extras[classes[0]]:
+            check(False, f"{a}: feature {f!r} has a numpy counterpart in this test", "update hgg_features")
+            continue
+        exp = np.array([extras[classes[i]][f][e] for i, e in zip(both2["sample"], both2["entry"])])
+        got = both2[spec[k]].to_numpy(dtype=np.float64)
+        dev = np.max(np.abs(got - exp) / np.maximum(np.abs(exp), 1.0))
+        check(dev <= 1e-9, f"{a}: feature {f!r} == numpy value (all selected events)",
+              f"max deviation {dev:.2e}; {int((exp == 0).sum())} zero (missing objects filled with 0)")
     labels = train2["label"].to_numpy(dtype=np.int64)
     w_train = np.array([weights[classes[i]][e] for i, e in zip(train2["sample"], train2["entry"])])
     w_train = equal_sum_weights(labels, w_train, len(classes))
