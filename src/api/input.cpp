@@ -5,11 +5,8 @@
 
 #include <fmt/format.h>
 
-#if __has_include("evclass/column/csv.hpp")
 #include "evclass/column/csv.hpp"
 #include "evclass/column/table.hpp"
-#define EVC_HAVE_CSV 1
-#endif
 #include "evclass/core/error.hpp"
 #include "evclass/root/file.hpp"
 
@@ -79,10 +76,6 @@ entry_t read_root(const InputFile& input, const feature::Plan& plan, const core:
 
 entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::Context& ctx, const BlockFn& fn,
                  InputTiming& timing) {
-#ifndef EVC_HAVE_CSV
-  (void)plan, (void)ctx, (void)fn, (void)timing;
-  throw Unsupported(fmt::format("{}: CSV samples are not readable in this build yet", input.path));
-#else
   column::CsvReadOptions options;
   options.delimiter = input.csv_delimiter;
   options.threads = ctx.threads;
@@ -110,7 +103,6 @@ entry_t read_csv(const InputFile& input, const feature::Plan& plan, const core::
   fn(block, 0);
   timing.consume_seconds += since(t0);
   return rows;
-#endif
 }
 
 }  // namespace
