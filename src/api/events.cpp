@@ -1,6 +1,7 @@
 #include "api/events.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -47,6 +48,40 @@ double constant_factor(const Config& config, const Normalisation& n) {
   return f;
 }
 
+bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'; }
+
+// The terms of a cut written as `a && b && c` (also `and`), so that the cut flow counts events
+// after each; a cut with a top-level `||`, `or` or `?` stays whole (splitting it would change it).
+std::vector<std::string> conjunction_terms(const std::string& text) {
+  std::vector<std::string> terms;
+  int depth = 0;
+  std::size_t start = 0;
+  const auto word_at = [&](std::size_t i, std::string_view w) {
+    return text.compare(i, w.size(), w) == 0 && (i == 0 || !identifier_char(text[i - 1])) &&
+           (i + w.size() >= text.size() || !identifier_char(text[i + w.size()]));
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '(' || c == '[') ++depth;
+    else if (c == ')' || c == ']') --depth;
+    if (depth != 0) continue;
+    if (text.compare(i, 2, "||") == 0 || c == '?' || word_at(i, "or")) return {text};
+    std::size_t len = text.compare(i, 2, "&&") == 0 ? 2 : word_at(i, "and") ? 3 : 0;
+    if (len) {
+      terms.push_back(text.substr(start, i - start));
+      start = i + len;
+      i += len - 1;
+    }
+  }
+  terms.push_back(text.substr(start));
+  for (auto& t : terms) {
+    const auto b = t.find_first_not_of(" \t\n"), e = t.find_last_not_of(" \t\n");
+    if (b == std::string::npos) return {text};
+    t = t.substr(b, e - b + 1);
+  }
+  return terms;
+}
+
 }  // namespace
 
 feature::PlanSpec plan_for_sample(const Config& config, const SampleConfig& sample,
@@ -55,10 +90,15 @@ feature::PlanSpec plan_for_sample(const Config& config, const SampleConfig& samp
   spec.missing = config.features.missing_index == MissingIndex::zero ? expr::MissingValue::kZero
                                                                      : expr::MissingValue::kNaN;
   for (const auto& v : config.variables) spec.variables.push_back(named(v.name, v.expression));
-  const auto add_cut = [&](std::string label, const ExprText& e) {
+  // Each term of a cut joined by && is a step of the cut flow ("common: lep_n == 4", ...).
+  const auto add_cut = [&](const std::string& label, const ExprText& e) {
     if (e.empty()) return;
-    spec.cuts.push_back(named(label, e));
-    cut_names.push_back(std::move(label));
+    const auto terms = conjunction_terms(e.text);
+    for (const auto& t : terms) {
+      const std::string name = terms.size() == 1 ? label : label + ": " + t;
+      spec.cuts.push_back({name, t, e.where.to_string()});
+      cut_names.push_back(name);
+    }
   };
   add_cut("common", config.selection.common);
   if (!sample.class_name.empty()) {

@@ -172,17 +172,25 @@ def with_feature_spectators(text, features):
 # Shared checks.
 
 def check_cutflow(analysis, metrics, expected):
-    """expected: sample name -> (entries read, numpy-selected entry indices)."""
+    """expected: sample name -> (entries read, numpy-selected entry indices[, one mask per cut term]).
+
+    evclass counts events after each term of a cut written as `a && b && ...`, in order; the
+    numpy masks are the same terms, so the counts are compared step by step."""
     names = [s["name"] for s in metrics["samples"]]
     check(names == list(expected), f"{analysis}: metrics samples are the MC samples in config order", str(names))
     for s in metrics["samples"]:
         if s["name"] not in expected:
             continue
-        n_read, sel = expected[s["name"]]
-        exp_flow = [{"cut": "read", "events": n_read}]
-        if analysis != "pmass":
-            exp_flow.append({"cut": "common", "events": int(len(sel))})
-        check(s["cutflow"] == exp_flow and s["selected"] == len(sel),
+        n_read, sel = expected[s["name"]][:2]
+        masks = expected[s["name"]][2] if len(expected[s["name"]]) > 2 else []
+        exp_flow = [n_read]
+        running = np.ones(n_read, dtype=bool)
+        for m in masks:
+            running &= m
+            exp_flow.append(int(running.sum()))
+        got = [c["events"] for c in s["cutflow"]]
+        names_ok = s["cutflow"][0]["cut"] == "read" and all(c["cut"].startswith("common") for c in s["cutflow"][1:])
+        check(got == exp_flow and names_ok and s["selected"] == len(sel),
               f"{analysis}: cutflow of {s['name']} == numpy counts",
               f"evclass {json.dumps(s['cutflow'])} selected {s['selected']}; numpy {json.dumps(exp_flow)}")
 
@@ -292,8 +300,9 @@ def hzz4l_numpy(df):
     type_sum = np.nansum(v["lep_type"], axis=1)
     pt = v["lep_pt"]
     with np.errstate(invalid="ignore"):
-        base = ((lep_n == 4) & (charge_sum == 0) & np.isin(type_sum, [44, 48, 52]) & (pt[:, 0] > 25000)
-                & (pt[:, 1] > 15000) & (pt[:, 2] > 10000))
+        masks = [lep_n == 4, charge_sum == 0, np.isin(type_sum, [44, 48, 52]), pt[:, 0] > 25000,
+                 pt[:, 1] > 15000, pt[:, 2] > 10000]
+    base = np.logical_and.reduce(masks)
     # Z candidates for events with exactly four leptons in the lists.
     four = (n := df["lep_pt_n"].to_numpy(dtype=np.int64)) == 4
     vec = [p4(pt[:, i], v["lep_eta"][:, i], v["lep_phi"][:, i], v["lep_E"][:, i]) for i in range(4)]
@@ -310,7 +319,8 @@ def hzz4l_numpy(df):
         best = np.where(better, np.abs(m - ZMASS), best)
         mz1 = np.where(better, m, mz1)
         mz2 = np.where(better, other, mz2)
-    sel = base & ~np.isnan(mz1) & ~np.isnan(mz2)
+    masks += [~np.isnan(mz1), ~np.isnan(mz2)]
+    sel = base & masks[-2] & masks[-1]
     m4l = inv_mass(*vec)
     with np.errstate(invalid="ignore", divide="ignore"):
         extra = {
@@ -321,7 +331,7 @@ def hzz4l_numpy(df):
             "lep_pt[3] / 1000": pt[:, 3] / 1000,
             "met_et / 1000": f32(df["met_et"]) / 1000,
         }
-    return base, sel, extra
+    return base, sel, extra, masks
 
 
 def test_hzz4l(work):
@@ -343,8 +353,8 @@ def test_hzz4l(work):
         df = dump(path, "mini", ["lep_n", "met_et"] + HZZ_JAGGED + HZZ_WEIGHT, K_LEP,
                   os.path.join(work, f"dump_{name}.csv"))
         check(len(df) == n_entries, f"{a}: dump of {name} has every entry", f"{len(df)} vs {n_entries}")
-        base, sel, extra = hzz4l_numpy(df)
-        expected[name] = (n_entries, np.flatnonzero(sel))
+        base, sel, extra, masks = hzz4l_numpy(df)
+        expected[name] = (n_entries, np.flatnonzero(sel), masks)
         extras[name] = extra
         print(f"  numpy {name}: {n_entries} read, {int(base.sum())} pass the cuts before !isnan(mz1/mz2), "
               f"{int(sel.sum())} after")
@@ -418,12 +428,14 @@ def hgg_numpy(df):
     myy = np.where(have2, inv_mass(*vec) / 1000, 0.0)  # mass(..., 2): missing (0 here) with fewer than 2
     z = {b: np.nan_to_num(m, nan=0.0) for b, m in v.items()}  # x[i] of a short list: 0
     eta0, eta1 = np.abs(z["photon_eta"][:, 0]), np.abs(z["photon_eta"][:, 1])
-    sel = ((df["trigP"].to_numpy() != 0) & (df["photon_n"].to_numpy(dtype=np.int64) >= 2)
-           & (z["photon_isTightID"][:, 0] != 0) & (z["photon_isTightID"][:, 1] != 0)
-           & (eta0 < 2.37) & (eta1 < 2.37) & ~((eta0 > 1.37) & (eta0 < 1.52)) & ~((eta1 > 1.37) & (eta1 < 1.52))
-           & (z["photon_pt"][:, 0] / 1000 > 0.35 * myy) & (z["photon_pt"][:, 1] / 1000 > 0.25 * myy)
-           & (myy > 105) & (myy < 160))
-    return sel, myy
+    # One mask per term of the config's `common` cut, in the order written (the cut flow).
+    masks = [df["trigP"].to_numpy() != 0, df["photon_n"].to_numpy(dtype=np.int64) >= 2,
+             z["photon_isTightID"][:, 0] != 0, z["photon_isTightID"][:, 1] != 0,
+             eta0 < 2.37, eta1 < 2.37, ~((eta0 > 1.37) & (eta0 < 1.52)), ~((eta1 > 1.37) & (eta1 < 1.52)),
+             z["photon_pt"][:, 0] / 1000 > 0.35 * myy, z["photon_pt"][:, 1] / 1000 > 0.25 * myy,
+             myy > 105, myy < 160]
+    sel = np.logical_and.reduce(masks)
+    return sel, myy, masks
 
 
 HGG_JET = ["jet_pt", "jet_eta", "jet_phi", "jet_E", "jet_MV2c10"]
@@ -487,8 +499,8 @@ def test_hgg(work):
         dfj = dump(path, "mini", ["photon_pt", "photon_eta", "photon_phi", "photon_E", "jet_n", "lep_n", "met_et",
                                   "lep_pt"] + HGG_JET, K_JET, os.path.join(work, f"dump_{name}_jets.csv"))
         extras[name] = hgg_features(dfj)
-        sel, myy = hgg_numpy(df)
-        expected[name] = (n_entries, np.flatnonzero(sel))
+        sel, myy, masks = hgg_numpy(df)
+        expected[name] = (n_entries, np.flatnonzero(sel), masks)
         myys[name] = myy
         print(f"  numpy {name}: {n_entries} read, {int(sel.sum())} selected")
         # Normalisation from the XSection and SumWeights branches, first entry of the file.
