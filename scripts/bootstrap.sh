@@ -9,7 +9,7 @@ packages=(
   libdeflate-dev zlib1g-dev liblz4-dev libzstd-dev liblzma-dev libxxhash-dev  # ROOT's codecs
   libfmt-dev libcli11-dev nlohmann-json3-dev                                # text, CLI, JSON
   libtomlplusplus-dev libeigen3-dev                                         # configs, dense math
-  python3-sklearn python3-pandas                                            # peers checked in tests
+  python3-sklearn python3-pandas python3-xgboost libopenblas0-pthread        # peers checked in tests
   libgtest-dev libbenchmark-dev                                             # tests, benchmarks
 )
 missing=()
