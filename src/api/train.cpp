@@ -4,11 +4,8 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
-#include <map>
 #include <numeric>
 #include <ostream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
@@ -16,13 +13,14 @@
 
 #include "api/events.hpp"
 #include "api/model_file.hpp"
+#include "api/model_metrics.hpp"
 #include "api/run_outputs.hpp"
 #include "api/split.hpp"
+#include "api/training_set.hpp"
 #include "evclass/api/config.hpp"
 #include "evclass/core/atomic_file.hpp"
 #include "evclass/core/error.hpp"
 #include "evclass/eval/metrics.hpp"
-#include "evclass/eval/roc.hpp"
 #include "evclass/learn/registry.hpp"
 
 namespace evclass::api {
@@ -31,6 +29,12 @@ namespace {
 
 using detail::Events;
 using detail::Role;
+using detail::Subset;
+using detail::TrainingWeights;
+using detail::gather;
+using detail::rows_with;
+using detail::select;
+using detail::training_weights;
 using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
@@ -64,124 +68,6 @@ learn::ProgressFn progress_bar(const std::string& model, bool enabled) {
                std::string(width - done, '.'), p.iteration, p.max_iterations, p.stage, p.loss);
     if (p.iteration >= p.max_iterations) fmt::print(stderr, "\n");
   };
-}
-
-// Rows of the events with a given role, in event order.
-std::vector<std::size_t> rows_with(const std::vector<Role>& roles, Role role) {
-  std::vector<std::size_t> out;
-  for (std::size_t i = 0; i < roles.size(); ++i)
-    if (roles[i] == role) out.push_back(i);
-  return out;
-}
-
-// A subset of the events, gathered for a learner: column-major features and per-row values.
-struct Subset {
-  std::vector<std::size_t> rows;  ///< event indices
-  std::vector<float> features;    ///< column-major, unscaled
-  std::vector<std::int32_t> labels;
-  std::vector<double> weights;    ///< evaluation weights (normalised, signed)
-  [[nodiscard]] learn::FeatureMatrix matrix(std::size_t cols) const { return {features, rows.size(), cols}; }
-};
-
-Subset gather(const Events& ev, std::vector<std::size_t> rows) {
-  Subset s;
-  s.rows = std::move(rows);
-  const std::size_t n = s.rows.size(), nf = ev.feature_names.size();
-  s.features.resize(n * nf);
-  for (std::size_t j = 0; j < nf; ++j) {
-    const float* src = ev.features.data() + j * ev.rows;
-    float* dst = s.features.data() + j * n;
-    for (std::size_t k = 0; k < n; ++k) dst[k] = src[s.rows[k]];
-  }
-  s.labels.resize(n);
-  s.weights.resize(n);
-  for (std::size_t k = 0; k < n; ++k) {
-    s.labels[k] = ev.labels[s.rows[k]];
-    s.weights[k] = ev.weights[s.rows[k]];
-  }
-  return s;
-}
-
-// The weights a learner trains with, after the config's policies; rows dropped by the negative-
-// weight policy get no entry (`keep` lists the rows of the subset that train).
-struct TrainingWeights {
-  std::vector<std::size_t> keep;
-  std::vector<double> weights;
-};
-
-TrainingWeights training_weights(const WeightsConfig& cfg, const Subset& s, int n_classes) {
-  TrainingWeights out;
-  for (std::size_t k = 0; k < s.rows.size(); ++k) {
-    double w = cfg.train_weighted ? s.weights[k] : 1.0;
-    if (cfg.train_weighted && w < 0) {
-      if (cfg.negative == NegativeWeights::ignore_in_training) continue;
-      if (cfg.negative == NegativeWeights::abs) w = -w;
-    }
-    out.keep.push_back(k);
-    out.weights.push_back(w);
-  }
-  if (cfg.class_balance == ClassBalance::none) return out;
-  std::vector<double> sums(static_cast<std::size_t>(n_classes), 0.0);
-  std::vector<double> counts(static_cast<std::size_t>(n_classes), 0.0);
-  for (std::size_t i = 0; i < out.keep.size(); ++i) {
-    const auto c = static_cast<std::size_t>(s.labels[out.keep[i]]);
-    sums[c] += out.weights[i];
-    counts[c] += 1;
-  }
-  const double total_sum = std::accumulate(sums.begin(), sums.end(), 0.0);
-  const double total_count = static_cast<double>(out.keep.size());
-  for (std::size_t i = 0; i < out.keep.size(); ++i) {
-    const auto c = static_cast<std::size_t>(s.labels[out.keep[i]]);
-    if (cfg.class_balance == ClassBalance::equal_sum) {
-      // Every class gets the same total weight (TMVA's EqualNumEvents): the mean class sum.
-      if (sums[c] != 0) out.weights[i] *= total_sum / n_classes / sums[c];
-    } else {
-      // scikit-learn's class_weight="balanced": n / (classes × events of the class).
-      out.weights[i] *= total_count / (n_classes * counts[c]);
-    }
-  }
-  return out;
-}
-
-Subset select(const Subset& s, const std::vector<std::size_t>& keep, std::size_t nf) {
-  if (keep.size() == s.rows.size()) return s;
-  Subset out;
-  const std::size_t n = keep.size(), m = s.rows.size();
-  out.rows.resize(n);
-  out.labels.resize(n);
-  out.weights.resize(n);
-  out.features.resize(n * nf);
-  for (std::size_t k = 0; k < n; ++k) {
-    out.rows[k] = s.rows[keep[k]];
-    out.labels[k] = s.labels[keep[k]];
-    out.weights[k] = s.weights[keep[k]];
-  }
-  for (std::size_t j = 0; j < nf; ++j)
-    for (std::size_t k = 0; k < n; ++k) out.features[j * n + k] = s.features[j * m + keep[k]];
-  return out;
-}
-
-// Per-event roles from the [split] settings.
-std::vector<Role> assign_roles(const Config& config, const Events& ev, std::vector<std::int32_t>& folds) {
-  const int n_classes = static_cast<int>(ev.classes.size());
-  const SplitConfig& sp = config.split;
-  std::vector<Role> roles;
-  switch (sp.method) {
-    case SplitMethod::random:
-      roles = detail::random_split(ev.labels, n_classes, sp.train, sp.validation, sp.stratify, config.run.seed);
-      break;
-    case SplitMethod::kfold:
-      folds = detail::kfold_split(ev.labels, n_classes, sp.folds, sp.stratify, config.run.seed);
-      roles.assign(ev.rows, Role::kTest);  // every event is tested once, by the model of its fold
-      return roles;
-    case SplitMethod::column:
-    case SplitMethod::expression:
-      roles.resize(ev.rows);
-      for (std::size_t i = 0; i < ev.rows; ++i) roles[i] = static_cast<Role>(ev.split_code[i]);
-      break;
-  }
-  detail::carve_validation(roles, ev.labels, n_classes, sp.validation_from_train, config.run.seed);
-  return roles;
 }
 
 void require_every_class(const Events& ev, std::span<const std::size_t> rows, std::string_view what) {
@@ -236,23 +122,6 @@ void predict_into(const learn::Model& model, const Subset& s, std::size_t nf, co
   model.predict({scaled, s.rows.size(), nf}, out, ctx);
 }
 
-// Column k of row-major scores as column-major class probabilities for eval.
-std::vector<float> to_column_major(const std::vector<float>& row_major, std::size_t rows, std::size_t outputs) {
-  std::vector<float> out(row_major.size());
-  for (std::size_t i = 0; i < rows; ++i)
-    for (std::size_t k = 0; k < outputs; ++k) out[k * rows + i] = row_major[i * outputs + k];
-  return out;
-}
-
-nlohmann::json full_roc(const eval::LabeledScores& scores) {
-  const eval::RocCurve roc = eval::roc_curve(scores);
-  nlohmann::json t = nlohmann::json::array();
-  // The first threshold is +inf (no event selected), written as null.
-  for (std::size_t i = 0; i < roc.thresholds.size(); ++i)
-    t.push_back(std::isfinite(roc.thresholds[i]) ? nlohmann::json(roc.thresholds[i]) : nlohmann::json());
-  return {{"thresholds", t}, {"fpr", roc.fpr}, {"tpr", roc.tpr}};
-}
-
 }  // namespace
 
 TrainResult train(const TrainOptions& options, std::ostream& out) {
@@ -285,7 +154,7 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
 
   // 2. Split.
   std::vector<std::int32_t> folds;
-  const std::vector<Role> roles = assign_roles(config, ev, folds);
+  const std::vector<Role> roles = detail::assign_roles(config, ev, folds);
   const bool kfold = !folds.empty();
   const auto train_rows = rows_with(roles, Role::kTrain), val_rows = rows_with(roles, Role::kValidation),
              test_rows = rows_with(roles, Role::kTest);
@@ -397,44 +266,16 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
 
     // Metrics on the test set (out-of-fold for k-fold), with the training set for the KS test.
     const Subset& scored_test = kfold ? gather(ev, test_rows) : test;
-    const std::string ctx_name = fmt::format("model '{}' on the test set", mc.name);
     nlohmann::json mj;
     mj["name"] = mc.name;
     mj["type"] = mc.type;
     mj["train_seconds"] = train_seconds;
     ModelResult mr{mc.name, mc.type, train_seconds, 0, 0};
-    if (n_classes == 2) {
-      eval::BinaryEvaluationOptions eo;
-      eo.background_efficiencies = config.evaluation.background_efficiencies;
-      eo.threshold = config.evaluation.threshold;
-      eo.roc_points = config.evaluation.roc_points > 0 ? static_cast<std::size_t>(config.evaluation.roc_points) : 200;
-      eo.cut.signal_scale = eo.cut.background_scale = config.evaluation.significance_scale;
-      const eval::LabeledScores te{std::span<const float>(tscores), scored_test.labels, scored_test.weights, ctx_name};
-      const std::vector<std::int32_t>& train_labels = kfold ? scored_test.labels : train_all.labels;
-      const std::vector<double>& train_weights = kfold ? scored_test.weights : train_all.weights;
-      const eval::LabeledScores tr{std::span<const float>(rscores), train_labels, train_weights,
-                                   fmt::format("model '{}' on the training set", mc.name)};
-      const eval::BinaryMetrics bm = eval::evaluate_binary(te, tr, eo);
-      mj["metrics"] = eval::to_json(bm);
-      mr.auc = bm.unweighted.auc;
-      mr.auc_weighted = bm.weighted.auc;
-      mj["auc"] = mr.auc;
-      mj["auc_weighted"] = mr.auc_weighted;
-      if (config.evaluation.roc_points == 0) {
-        mj["roc"] = full_roc(te.unweighted());
-        mj["roc_weighted"] = full_roc(te);
-      }
-    } else {
-      const std::size_t n = scored_test.rows.size();
-      const std::vector<float> cm = to_column_major(tscores, n, outputs);
-      const eval::ClassProbabilities probs{std::span<const float>(cm), n, n_classes};
-      const eval::MulticlassMetrics mm = eval::evaluate_multiclass(probs, scored_test.labels, scored_test.weights, ctx_name);
-      mj["metrics"] = eval::to_json(mm);
-      mr.auc = std::accumulate(mm.auc_unweighted.begin(), mm.auc_unweighted.end(), 0.0) / n_classes;
-      mr.auc_weighted = std::accumulate(mm.auc_weighted.begin(), mm.auc_weighted.end(), 0.0) / n_classes;
-      mj["auc"] = mm.auc_unweighted;
-      mj["auc_weighted"] = mm.auc_weighted;
-    }
+    const std::vector<std::int32_t>& train_labels = kfold ? scored_test.labels : train_all.labels;
+    const std::vector<double>& train_weights = kfold ? scored_test.weights : train_all.weights;
+    mj.update(detail::evaluate_model(config.evaluation, mc.name, n_classes,
+                                     {tscores, scored_test.labels, scored_test.weights},
+                                     {rscores, train_labels, train_weights}, mr.auc, mr.auc_weighted));
     const auto importances = bundle.folds.front()->feature_importances();
     if (!importances.empty()) mj["feature_importances"] = importances;
     model_metrics.push_back(mj);

@@ -30,8 +30,9 @@ void expect_same_column(const Column& got, const Column& want, const std::string
   ASSERT_EQ(got.offsets(), want.offsets()) << what;
   ASSERT_EQ(got.inner_shape(), want.inner_shape()) << what;
   ASSERT_EQ(got.data().size(), want.data().size()) << what;
-  if (!want.data().empty())  // an empty column may have no storage at all (memcmp must not see null)
+  if (!want.data().empty()) {  // an empty column may have no storage at all (memcmp must not see null)
     EXPECT_EQ(0, std::memcmp(got.data().data(), want.data().data(), want.data().size())) << what;
+  }
 }
 
 std::string slurp(const std::string& path) {
