@@ -135,7 +135,7 @@ feature::PlanSpec plan_for_sample(const Config& config, const SampleConfig& samp
   return spec;
 }
 
-Events load_events(const Config& config, const core::Context& ctx) {
+Events load_events(const Config& config, const core::Context& ctx, const SampleDoneFn& on_sample) {
   Events ev;
   ev.classes = config.classes;
   for (const auto& f : config.features.use) ev.feature_names.push_back(f.text);
@@ -239,6 +239,7 @@ Events load_events(const Config& config, const core::Context& ctx) {
     for (std::size_t i = first_row; i < ev.rows; ++i) summary.sum_weights += ev.weights[i];
     if (summary.cutflow.empty()) summary.cutflow.assign(summary.cut_names.size(), 0);
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (on_sample) on_sample(summary);
     ev.samples.push_back(std::move(summary));
   }
 

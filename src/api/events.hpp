@@ -5,6 +5,7 @@
 // feature::Plan per sample.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,8 +52,11 @@ struct Events {
 [[nodiscard]] feature::PlanSpec plan_for_sample(const Config& config, const SampleConfig& sample,
                                                 std::vector<std::string>& cut_names);
 
+/// Called when a sample has been read (for progress messages).
+using SampleDoneFn = std::function<void(const SampleSummary&)>;
+
 /// Reads every (non-data) sample of the config and keeps the events that pass its cuts.
-[[nodiscard]] Events load_events(const Config& config, const core::Context& ctx);
+[[nodiscard]] Events load_events(const Config& config, const core::Context& ctx, const SampleDoneFn& on_sample = {});
 
 /// The kinds of a ROOT tree's branches as expressions see them (for Plan::check).
 struct InputColumns {

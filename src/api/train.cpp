@@ -136,18 +136,18 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
 
   // 1. Events: read, select, compute features and weights.
   auto t0 = Clock::now();
-  const Events ev = detail::load_events(config, ctx);
-  log.line("read {} samples: {} events selected in {:.1f} s", ev.samples.size(), ev.rows, seconds_since(t0));
   double read_s = 0, compute_s = 0, keep_s = 0;
-  for (const auto& s : ev.samples) {
-    log.line("  {:<24} {:>10} read {:>10} selected  sum of weights {:.6g}", s.name, s.cutflow.front(), s.cutflow.back(),
-             s.sum_weights);
+  const Events ev = detail::load_events(config, ctx, [&](const detail::SampleSummary& s) {
+    log.line("  {:<24} {:>10} read {:>10} selected  sum of weights {:<12.6g} {:.1f} s", s.name,
+             s.cutflow.empty() ? 0 : s.cutflow.front(), s.cutflow.empty() ? 0 : s.cutflow.back(), s.sum_weights,
+             s.seconds);
     read_s += s.read_seconds;
     compute_s += s.compute_seconds;
     keep_s += s.keep_seconds;
-  }
-  log.line("  time: reading branches {:.2f} s, cuts/variables/features/weights {:.2f} s, keeping events {:.2f} s", read_s,
-           compute_s, keep_s);
+  });
+  log.line("read {} samples: {} events selected in {:.1f} s (reading branches {:.2f} s, cuts/variables/features/"
+           "weights {:.2f} s, keeping events {:.2f} s)",
+           ev.samples.size(), ev.rows, seconds_since(t0), read_s, compute_s, keep_s);
   const int n_classes = static_cast<int>(ev.classes.size());
   const std::size_t nf = ev.feature_names.size();
   if (ev.rows == 0) throw ConfigError("no event passes the selection of any sample; nothing to train on");
