@@ -85,8 +85,10 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
   std::vector<AppliedFile> results;
   for (const auto& input : options.files) {
     const auto t0 = std::chrono::steady_clock::now();
+    // CSV inputs get CSV scores, row by row; ROOT inputs a friend tree.
+    const bool csv = std::filesystem::path(input).extension() == ".csv";
     const std::string tree_hint = options.tree.empty() ? models.front().tree : options.tree;
-    const std::string tree = detail::resolve_tree_path(input, tree_hint);
+    const std::string tree = csv ? std::string() : detail::resolve_tree_path(input, tree_hint);
     // Scores per model output and the selection flag, for every entry, in entry order.
     std::vector<std::string> names;
     std::vector<std::vector<float>> scores;
@@ -105,7 +107,7 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
         }
       }
       entries = detail::for_each_block(
-          detail::InputFile{input, SampleFormat::root, tree, 0}, plan, ctx,
+          detail::InputFile{input, csv ? SampleFormat::csv : SampleFormat::root, tree, 0}, plan, ctx,
           [&](const feature::Block& b, entry_t first_entry) {
             const auto rows = static_cast<std::size_t>(b.rows);
             // Models of one run share its common cut; models of different runs may not: an
@@ -129,7 +131,20 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
       pass_filled = true;
     }
     const std::filesystem::path out_path =
-        std::filesystem::path(options.out_dir) / (std::filesystem::path(input).stem().string() + "_scores.root");
+        std::filesystem::path(options.out_dir) /
+        (std::filesystem::path(input).stem().string() + (csv ? "_scores.csv" : "_scores.root"));
+    if (csv) {
+      std::vector<std::pair<std::string, column::Column>> columns;
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        column::Column c(column::DType::kFloat32);
+        c.data().append(scores[k].data(), scores[k].size() * sizeof(float));
+        columns.emplace_back(names[k], std::move(c));
+      }
+      column::Column p(column::DType::kBool);
+      p.data().append(pass.data(), pass.size());
+      columns.emplace_back("pass_selection", std::move(p));
+      detail::write_csv_columns(out_path.string(), columns);
+    }
     std::vector<root::BranchSpec> specs;
     std::vector<column::Column> columns;
     for (std::size_t k = 0; k < names.size(); ++k) {
@@ -142,9 +157,11 @@ std::vector<AppliedFile> apply(const ApplyOptions& options, std::ostream& out) {
     column::Column p(column::DType::kBool);
     p.data().append(pass.data(), pass.size());
     columns.push_back(std::move(p));
-    FriendTreeWriter writer(input, tree, out_path.string(), "scores", specs);
-    writer.append(columns);
-    writer.close();
+    if (!csv) {
+      FriendTreeWriter writer(input, tree, out_path.string(), "scores", specs);
+      writer.append(columns);
+      writer.close();
+    }
     AppliedFile r{input, out_path, entries, 0};
     for (const auto v : pass) r.passing += v;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

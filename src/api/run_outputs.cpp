@@ -82,7 +82,7 @@ void append_value(std::string& line, const column::Column& c, std::size_t i) {
   });
 }
 
-void write_csv(const std::string& path, const std::vector<std::pair<std::string, column::Column>>& columns) {
+void write_csv_file(const std::string& path, const std::vector<std::pair<std::string, column::Column>>& columns) {
   core::AtomicFile out(path);
   std::string line;
   for (std::size_t k = 0; k < columns.size(); ++k) {
@@ -109,6 +109,10 @@ void write_csv(const std::string& path, const std::vector<std::pair<std::string,
 
 }  // namespace
 
+void write_csv_columns(const std::string& path, const std::vector<std::pair<std::string, column::Column>>& columns) {
+  write_csv_file(path, columns);
+}
+
 std::string branch_name(std::string_view name) {
   std::string out;
   for (const char c : name) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '_') ? c : '_';
@@ -132,7 +136,7 @@ void write_scores(const Config& config, const ScoreTable& table, const std::file
   auto columns = table_columns(table);
   for (const auto format : config.output.formats) {
     if (format == OutputFormat::csv) {
-      write_csv(base.string() + ".csv", columns);
+      write_csv_file(base.string() + ".csv", columns);
     } else {
       root::FileWriter out(base.string() + ".root",
                            {.compression = root::Compression::parse(compression_spec(config.output)),

@@ -9,6 +9,7 @@
 
 #include "api/events.hpp"
 #include "evclass/api/config.hpp"
+#include "evclass/column/column.hpp"
 #include "evclass/core/parallel.hpp"
 
 namespace evclass::api::detail {
@@ -30,6 +31,9 @@ struct ScoreTable {
 /// Writes `<base>.csv` and/or `<base>.root` (tree "scores").
 void write_scores(const Config& config, const ScoreTable& table, const std::filesystem::path& base,
                   const core::Context& ctx);
+
+/// Writes named flat numeric columns as CSV (shortest exact number forms), atomically.
+void write_csv_columns(const std::string& path, const std::vector<std::pair<std::string, column::Column>>& columns);
 
 /// root::Compression from the [output] settings.
 [[nodiscard]] std::string compression_spec(const OutputConfig& output);

@@ -8,7 +8,8 @@ some negative) the test trains with every split method and checks, from scores_*
 - kfold: every event appears exactly once in scores_test.csv (out-of-fold) and the model file holds
   one model per fold;
 - validation_from_train: the validation count is round(fraction × training events) per class;
-- negative-weight policies and class balancing train without error and give finite AUCs.
+- negative-weight policies and class balancing train without error and give finite AUCs;
+- `evclass apply` on the CSV file writes one score row per input row, equal to the run's scores.
 
 usage: test_splits.py EVCLASS SCRATCH_DIR
 """
@@ -106,6 +107,19 @@ if test is not None:
     check(set(tr["row"]) == set(np.flatnonzero(split == 0)), "column: training rows are split == 0")
     check(metrics["split"]["validation"] == int((split == 2).sum()), "column: validation rows are split == 2",
           str(metrics["split"]))
+
+    # apply to the CSV itself: one score row per input row, in order, equal to the run's scores
+    out = os.path.join(WORK, "applied")
+    p = subprocess.run([EVCLASS, "apply", os.path.join(WORK, "column"), os.path.join(WORK, "events.csv"), "--out", out],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "apply on a CSV file exits 0", p.stderr[-300:])
+    if p.returncode == 0:
+        applied = pd.read_csv(os.path.join(out, "events_scores.csv"))
+        check(len(applied) == n, "apply on CSV: one row per input row", str(len(applied)))
+        both = pd.concat([test, tr])
+        check(np.array_equal(applied["score_lr"].to_numpy()[both["row"].to_numpy()], both["score_lr"].to_numpy()),
+              "apply on CSV: row i scores equal the run's scores of event i")
+        check((applied["pass_selection"] == 1).all(), "apply on CSV: no selection, every row passes")
 
 # k-fold
 test, tr, metrics, model = train("kfold", '[split]\nmethod = "kfold"\nfolds = 3')

@@ -4,7 +4,8 @@
 // same order: one branch per model output (score_<model>, or score_<model>_<class>) and
 // `pass_selection`, whether the entry passes the run's common selection (with models of several
 // runs whose selections differ: all of them). Entries whose features
-// cannot be computed (a missing list element, say) get NaN scores; none is dropped.
+// cannot be computed (a missing list element, say) get NaN scores; none is dropped. CSV inputs
+// get <stem>_scores.csv with the same columns, one row per input row.
 
 #include <filesystem>
 #include <iosfwd>
@@ -17,7 +18,7 @@ namespace evclass::api {
 
 struct ApplyOptions {
   std::string model;               ///< a run folder (all its models) or one model file
-  std::vector<std::string> files;  ///< ROOT files
+  std::vector<std::string> files;  ///< ROOT files (friend trees) or CSV files (score CSVs)
   std::string out_dir = ".";       ///< where <input stem>_scores.root go
   std::string tree;                ///< "" = the tree the model was trained on, else the file's only tree
   int threads = 0;
