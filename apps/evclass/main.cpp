@@ -101,9 +101,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
 
   evclass::api::ApplyOptions apply;
-  auto* cmd_apply = app.add_subcommand("apply", "Score every entry of ROOT files with saved models (friend trees)");
+  auto* cmd_apply = app.add_subcommand("apply", "Score every entry of ROOT files (friend trees) or CSV files with saved models");
   cmd_apply->add_option("model", apply.model, "Run folder (all its models) or one model file")->required();
-  cmd_apply->add_option("files", apply.files, "ROOT files to score")->required();
+  cmd_apply->add_option("files", apply.files, "ROOT or CSV files to score")->required();
   cmd_apply->add_option("--out", apply.out_dir, "Output folder for <file>_scores.root (default: .)");
   cmd_apply->add_option("--tree", apply.tree, "Tree to score (default: the one the model was trained on)");
   cmd_apply->add_option("--threads", apply.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
