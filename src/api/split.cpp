@@ -4,16 +4,6 @@
 
 namespace evclass::api::detail {
 
-std::uint64_t SplitMix64::below(std::uint64_t n) {
-  if (n <= 1) return 0;
-  // Multiply-shift with rejection of the biased low part.
-  for (;;) {
-    const unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
-    const auto low = static_cast<std::uint64_t>(m);
-    if (low >= n || low >= (0 - n) % n) return static_cast<std::uint64_t>(m >> 64);
-  }
-}
-
 namespace {
 
 // Events of each class (or of all, unstratified) in a seeded random order.

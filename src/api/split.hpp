@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "evclass/api/config.hpp"
+#include "evclass/core/random.hpp"
 
 namespace evclass::api::detail {
 
@@ -28,21 +29,7 @@ enum class Role : std::int8_t { kTrain = 0, kTest = 1, kValidation = 2 };
 void carve_validation(std::vector<Role>& roles, std::span<const std::int32_t> labels, int n_classes,
                       double fraction, std::uint64_t seed);
 
-/// A 64-bit generator (SplitMix64): small, fast and identical everywhere.
-class SplitMix64 {
- public:
-  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  /// Uniform in [0, n) without modulo bias (Lemire's method).
-  std::uint64_t below(std::uint64_t n);
-
- private:
-  std::uint64_t state_;
-};
+/// The generator of the splits (shared with learn through core).
+using core::SplitMix64;
 
 }  // namespace evclass::api::detail

@@ -4,12 +4,14 @@
 
 #include "evclass/learn/registry.hpp"
 #include "learn/linear/logistic_regression_type.hpp"
+#include "learn/trees/tree_types.hpp"
 
 namespace evclass::learn {
 
 const std::vector<ModelType>& registered_model_types() {
   static const std::vector<ModelType> types = {
       linear::logistic_regression_type(),
+      trees::gbdt_type(),
   };
   return types;
 }

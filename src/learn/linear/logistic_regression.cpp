@@ -14,6 +14,7 @@
 
 #include "evclass/core/error.hpp"
 #include "evclass/learn/logistic.hpp"
+#include "learn/class_weight.hpp"
 #include "learn/linear/logistic_objective.hpp"
 #include "learn/linear/logistic_regression_type.hpp"
 #include "learn/linear/standardised_objective.hpp"
@@ -25,55 +26,6 @@ namespace {
 
 constexpr std::string_view kType = "logistic_regression";
 
-std::string check_class_weight(const nlohmann::json& v) {
-  const auto positive = [](const nlohmann::json& w) { return w.is_number() && w.get<double>() > 0.0 && std::isfinite(w.get<double>()); };
-  if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>() == "balanced" ? "" : "the only string allowed is \"balanced\"";
-  if (v.is_array()) {
-    for (const auto& w : v)
-      if (!positive(w)) return fmt::format("weight {} is not a number > 0", w.dump());
-    return "";
-  }
-  if (v.is_object()) {
-    for (const auto& [key, w] : v.items()) {
-      if (key.empty() || key.size() > 6 || key.find_first_not_of("0123456789") != std::string::npos)
-        return fmt::format("key '{}' is not a class index (0, 1, ...)", key);
-      if (!positive(w)) return fmt::format("weight {} of class {} is not a number > 0", w.dump(), key);
-    }
-    return "";
-  }
-  return "expected \"balanced\", an array or a table of weights";
-}
-
-/// Per-class multipliers of the sample weights (scikit-learn's class_weight).
-std::vector<double> class_multipliers(const nlohmann::json& spec, const TrainData& data) {
-  const auto n_classes = static_cast<std::size_t>(data.n_classes);
-  std::vector<double> out(n_classes, 1.0);
-  if (spec.is_null()) return out;
-  if (spec.is_string()) {  // "balanced": n_rows / (n_classes * rows of the class), counting rows as scikit-learn
-    std::vector<double> counts(n_classes, 0.0);
-    for (auto label : data.labels) counts[static_cast<std::size_t>(label)] += 1.0;
-    for (std::size_t k = 0; k < n_classes; ++k)
-      out[k] = counts[k] > 0 ? static_cast<double>(data.x.rows) / (static_cast<double>(n_classes) * counts[k]) : 1.0;
-    return out;
-  }
-  if (spec.is_array()) {
-    if (spec.size() != n_classes)
-      throw ConfigError(fmt::format("model '{}': class_weight has {} entries but there are {} classes", kType,
-                                    spec.size(), n_classes));
-    for (std::size_t k = 0; k < n_classes; ++k) out[k] = spec[k].get<double>();
-    return out;
-  }
-  for (const auto& [key, w] : spec.items()) {
-    const auto k = std::stoul(key);
-    if (k >= n_classes)
-      throw ConfigError(fmt::format("model '{}': class_weight names class {} but the classes are 0..{}", kType, k,
-                                    n_classes - 1));
-    out[k] = w.get<double>();
-  }
-  return out;
-}
-
 std::unique_ptr<Model> train_logistic_regression(const nlohmann::json& params, const TrainData& data,
                                                  const core::Context& ctx, const ProgressFn& progress) {
   check_train_data(data, kType, /*require_finite_features=*/true);
@@ -83,7 +35,7 @@ std::unique_ptr<Model> train_logistic_regression(const nlohmann::json& params, c
   const double tol = params.at("tol").get<double>();
 
   std::vector<double> weights = row_weights(data);
-  const std::vector<double> multipliers = class_multipliers(params.at("class_weight"), data);
+  const std::vector<double> multipliers = class_multipliers(params.at("class_weight"), data, kType);
   std::vector<double> class_total(multipliers.size(), 0.0);
   double weight_sum = 0.0;
   for (std::size_t i = 0; i < weights.size(); ++i) {
@@ -151,7 +103,7 @@ const ParamSchema& logistic_regression_schema() {
     s.number("tol", 1e-4, NumberRange::greater_than(0.0),
              "stop when max |gradient| / (C * sum of weights) <= tol, as scikit-learn's lbfgs");
     s.custom("class_weight", nullptr, "\"balanced\", an array with one weight > 0 per class, or a table {0 = w0, 1 = w1}",
-             check_class_weight, "multiplies each row's weight by its class's weight");
+             check_class_weight_spec, "multiplies each row's weight by its class's weight");
     return s;
   }();
   return schema;
