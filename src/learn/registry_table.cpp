@@ -12,6 +12,8 @@ const std::vector<ModelType>& registered_model_types() {
   static const std::vector<ModelType> types = {
       linear::logistic_regression_type(),
       trees::gbdt_type(),
+      trees::random_forest_type(),
+      trees::adaboost_type(),
   };
   return types;
 }

@@ -47,6 +47,10 @@ void StageTimes::add(std::string_view stage, double seconds) {
   stages_.emplace_back(std::string(stage), seconds);
 }
 
+void StageTimes::merge(const StageTimes& other, double factor) {
+  for (const auto& [name, total] : other.stages_) add(name, factor * total);
+}
+
 nlohmann::json StageTimes::to_json() const {
   auto out = nlohmann::json::object();
   for (const auto& [name, total] : stages_) out[name] = std::round(total * 1e4) / 1e4;

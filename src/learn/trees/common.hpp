@@ -35,6 +35,8 @@ struct BinnedTraining {
 class StageTimes {
  public:
   void add(std::string_view stage, double seconds);
+  /// Adds `factor` times every stage of `other`.
+  void merge(const StageTimes& other, double factor);
   [[nodiscard]] nlohmann::json to_json() const;
 
   /// Adds the time from its construction to its destruction to `stage`.

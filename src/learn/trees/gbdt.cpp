@@ -218,7 +218,6 @@ std::unique_ptr<Model> train_gbdt(const nlohmann::json& params, const TrainData&
   int iterations = 0;
   bool stopped_early = false;
   double last_loss = 0.0;
-  constexpr std::size_t kBlock = 8192;
   for (int it = 0; it < o.n_estimators; ++it) {
     // Rows of this iteration's trees.
     std::vector<std::uint32_t> sample;

@@ -88,6 +88,9 @@ class Grower {
   }
 
   [[nodiscard]] bool depth_allows_split(int depth) const { return o_.max_depth <= 0 || depth < o_.max_depth; }
+  [[nodiscard]] bool may_split(const OpenNode& n) const {
+    return depth_allows_split(n.depth) && n.rows() >= o_.min_rows_split && finder_.splittable(n.total);
+  }
 
   [[nodiscard]] Stats total_of(const std::vector<std::int64_t>& hist) const {
     // Every row has one bin per feature: any feature's slots add up to the node's total.
@@ -172,7 +175,7 @@ class Grower {
     for (std::size_t i = 0; i < nodes.size(); ++i) {
       OpenNode* n = nodes[i];
       n->best = Split{};
-      if (!depth_allows_split(n->depth) || !finder_.splittable(n->total)) continue;
+      if (!may_split(*n)) continue;
       const std::vector<std::uint32_t> features = node_features(n->depth, n->id);
       // A few tasks per node when there are few nodes, so every thread has work.
       const std::size_t k = std::clamp<std::size_t>(2 * threads_ / std::max<std::size_t>(nodes.size(), 1), 1,
@@ -317,7 +320,7 @@ class Grower {
     for (std::size_t i = 0; i < parents.size(); ++i) {
       const OpenNode& l = children[2 * i];
       const OpenNode& r = children[2 * i + 1];
-      if (depth_allows_split(l.depth) && (finder_.splittable(l.total) || finder_.splittable(r.total))) pairs.push_back(i);
+      if (may_split(l) || may_split(r)) pairs.push_back(i);
       else release(*parents[i]);
     }
     const auto small_of = [&](std::size_t i) -> OpenNode& {
@@ -453,7 +456,7 @@ class Grower {
     }
     n.total = total;
     n.best = Split{};
-    if (depth_allows_split(n.depth) && finder_.splittable(total)) {
+    if (may_split(n)) {
       for (const std::uint32_t f : features)
         finder_.scan(slot.hist.data() + shape_.feature_offset(f), static_cast<std::int32_t>(f), cuts_.n_bins(f), total,
                      sparse ? slot.touched.data() + f * 4 : nullptr, n.best);
@@ -508,7 +511,7 @@ class Grower {
         for (std::size_t b = 0; b < kHistBins; ++b) total += unpack(h + b * static_cast<std::size_t>(shape_.words), shape_.words);
         n.total = total;
         n.best = Split{};
-        if (depth_allows_split(n.depth) && finder_.splittable(total))
+        if (may_split(n))
           for (const std::uint32_t f : features)
             finder_.scan(n.hist.data() + shape_.feature_offset(f), static_cast<std::int32_t>(f), cuts_.n_bins(f), total,
                          nullptr, n.best);

@@ -30,6 +30,7 @@ struct GrowOptions {
   double colsample_bylevel = 1.0;  ///< fraction of the tree's features drawn per depth
   double colsample_bynode = 1.0;   ///< fraction of those drawn per node
   int features_per_node = 0;       ///< exact count drawn per node (forests); 0 = use the fraction
+  std::size_t min_rows_split = 2;  ///< nodes with fewer rows are not split
   bool keep_histograms = true;     ///< boosting schedule; false = forest schedule
   std::uint64_t seed = 0;          ///< for feature sampling (key with the tree index)
 };
