@@ -5,9 +5,10 @@
 // values −T_α(G) / (H + λ) × learning_rate from the leaf's summed gradients; scores updated
 // from the leaves' row ranges.
 //
-// Negative weights (the run's "keep" policy): gradients and hessians carry the sign of the weight.
-// A split needs both children's hessian sums >= min_child_weight, and a leaf's denominator is at
-// least λ + min_child_weight / 2 (and > 0), so leaf values stay finite however the weights cancel.
+// Negative weights (the run's "keep" policy): gradients carry the sign of the weight, hessians use
+// |w| (objective.hpp), so hessian sums are positive and the split gains and leaf steps are those of
+// a positive-definite model of the loss; a leaf's denominator is also at least
+// λ + min_child_weight / 2 (and > 0), so leaf values stay finite however the weights cancel.
 
 #include <algorithm>
 #include <chrono>

@@ -61,7 +61,7 @@ __attribute__((target_clones("avx2", "default"))) void binary_block(
     const float p = s * a + (1.0f - s) * c, q = s * c + (1.0f - s) * a;
     const float y = labels[r] == 1 ? 1.0f : 0.0f;
     const float g = w * ((1.0f - y) * p - y * q);
-    const float h = w * (p * q);
+    const float h = std::abs(w) * (p * q);
     const std::uint32_t base = static_cast<std::uint32_t>(r) * 2u + key;
     const std::int32_t qg = stochastic_round(static_cast<double>(g) * g_inverse, hash32(base), levels);
     const std::int32_t qh = stochastic_round(static_cast<double>(h) * h_inverse, hash32(base + 1u), levels);
@@ -98,7 +98,7 @@ void compute_gradients(std::span<const double> raw, std::span<const std::int32_t
         const float p = zf >= 0.0f ? 1.0f / (1.0f + ex) : ex / (1.0f + ex);
         const float qv = zf >= 0.0f ? ex / (1.0f + ex) : 1.0f / (1.0f + ex);
         e[0] = labels[r] == 1 ? -qv : p;  // p - y
-        const float g = w * e[0], h = w * (p * qv);
+        const float g = w * e[0], h = std::abs(w) * (p * qv);
         const std::uint32_t base = static_cast<std::uint32_t>(r) * 2u + key;
         q.packed[r * words] = pack_gh(stochastic_round(g * g_inverse, hash32(base), levels),
                                       stochastic_round(h * h_inverse, hash32(base + 1u), levels));
@@ -115,7 +115,7 @@ void compute_gradients(std::span<const double> raw, std::span<const std::int32_t
       for (std::size_t k = 0; k < outputs; ++k) {
         const float p = e[k] / sum;
         const float g = w * (static_cast<std::size_t>(labels[r]) == k ? -(1.0f - p) : p);
-        const float h = w * (p * (1.0f - p));
+        const float h = std::abs(w) * (p * (1.0f - p));
         const std::uint32_t base = static_cast<std::uint32_t>(r * outputs + k) * 2u + key;
         std::int64_t* out = q.packed.data() + (k * n + r) * words;
         out[0] = pack_gh(stochastic_round(g * g_inverse, hash32(base), levels),

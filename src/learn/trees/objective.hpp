@@ -2,8 +2,12 @@
 // Gradients and hessians of the boosting losses at the current raw scores, quantised straight
 // into packed histogram words (histogram.hpp: gradient in the high channel, hessian in the low
 // one) for every row:
-//   binary log-loss:  p = sigmoid(z), g = w (p - y), h = w p (1 - p)
-//   softmax:          p_k = softmax(z)_k, g_k = w (p_k - [y = k]), h_k = w p_k (1 - p_k)
+//   binary log-loss:  p = sigmoid(z), g = w (p - y), h = |w| p (1 - p)
+//   softmax:          p_k = softmax(z)_k, g_k = w (p_k - [y = k]), h_k = |w| p_k (1 - p_k)
+// The hessian takes |w|: with negative weights the loss has no minimum (an event of weight < 0
+// is "better" the worse it is predicted) and its true hessian sum can vanish or turn negative in
+// a leaf, making the Newton step −G/H arbitrarily large. With |w| every leaf's step is a damped
+// descent step on a positive model of the loss.
 // Since |p - y| <= 1 and p (1 - p) <= 1/4, the scales come from the largest |w| alone:
 // gradient_scale = max|w| / levels, hessian_scale = max|w| / (4 levels), fixed for the whole
 // training. Each value becomes floor(v / scale + u), u uniform from the row's own hash

@@ -195,17 +195,30 @@ bool ImpuritySplitFinder::splittable(const Stats& total) const {
 void ImpuritySplitFinder::scan(const std::int64_t* hist, std::int32_t feature, int n_bins, const Stats& total,
                                const std::uint64_t* touched, Split& best) const {
   const double parent = score(total);
-  const int channels = 2 * words();
-  with_channels(channels, [&](auto c) {
+  const int classes = o_.n_classes;
+  const bool gini = o_.impurity == Impurity::gini;
+  const bool counts = o_.min_rows_leaf > 1;
+  const double min_weight = o_.min_child_weight / o_.weight_scale;
+  with_channels(2 * words(), [&](auto c) {
     constexpr int C = decltype(c)::value;
-    Stats left_stats, right_stats;
-    scan_bins<C>(hist, feature, n_bins, total, touched, best, [&](const auto& left, const auto& right) {
-      for (int i = 0; i < C; ++i) {
-        left_stats.c[static_cast<std::size_t>(i)] = left[static_cast<std::size_t>(i)];
-        right_stats.c[static_cast<std::size_t>(i)] = right[static_cast<std::size_t>(i)];
+    // The same as score() and child_ok(), on the scan's channel arrays (no Stats copies).
+    const auto side = [&](const auto& s, double& out) {
+      double w = 0.0;
+      for (int k = 0; k < classes; ++k) w += static_cast<double>(std::max<std::int64_t>(s[static_cast<std::size_t>(k)], 0));
+      if (!(w > 0.0) || w < min_weight) return false;
+      if (counts && s[static_cast<std::size_t>(classes)] < o_.min_rows_leaf) return false;
+      double v = 0.0;
+      for (int k = 0; k < classes; ++k) {
+        const auto wk = static_cast<double>(std::max<std::int64_t>(s[static_cast<std::size_t>(k)], 0));
+        if (wk > 0.0) v += gini ? wk * wk / w : wk * std::log(wk / w);
       }
-      if (!child_ok(left_stats) || !child_ok(right_stats)) return -std::numeric_limits<double>::infinity();
-      return (score(left_stats) + score(right_stats) - parent) * o_.weight_scale;
+      out = v;
+      return true;
+    };
+    scan_bins<C>(hist, feature, n_bins, total, touched, best, [&](const auto& left, const auto& right) {
+      double l = 0.0, r = 0.0;
+      if (!side(left, l) || !side(right, r)) return -std::numeric_limits<double>::infinity();
+      return (l + r - parent) * o_.weight_scale;
     });
   });
 }

@@ -68,8 +68,8 @@ TEST(TreeModels, ReachTheBestPossibleAucOnGaussianClasses) {
 }
 
 TEST(TreeModels, MultiClassProbabilitiesSumToOneAndEachClassIsSeparatedNearlyAsWellAsPossible) {
-  const auto train = testing::gaussian_classes(30000, 3, 3);
-  const auto test = testing::gaussian_classes(20000, 3, 4);
+  const auto train = testing::gaussian_classes(24000, 3, 3);
+  const auto test = testing::gaussian_classes(15000, 3, 4);
   for (const auto& c : cases()) {
     const auto model = learn::train(c.type, c.params, train.train_data(), kTwoThreads);
     ASSERT_EQ(model->n_outputs(), 3u);
@@ -92,7 +92,7 @@ TEST(TreeModels, MultiClassProbabilitiesSumToOneAndEachClassIsSeparatedNearlyAsW
 }
 
 TEST(TreeModels, AreBitIdenticalOnRerunsAndOnAnyThreadCountAndAfterSaveAndLoad) {
-  const auto d = testing::gaussian_classes(40000, 2, 5, /*weighted=*/true);
+  const auto d = testing::gaussian_classes(20000, 2, 5, /*weighted=*/true);
   for (const auto& c : cases()) {
     nlohmann::json params = c.params;
     params["n_estimators"] = 20;
@@ -194,7 +194,7 @@ TEST(TreeModels, EarlyStoppingKeepsTheIterationWithTheLowestValidationLoss) {
 }
 
 TEST(TreeModels, InformativeFeaturesOutrankNoise) {
-  const auto d = testing::gaussian_classes(20000, 2, 9);
+  const auto d = testing::gaussian_classes(12000, 2, 9);
   for (const auto& c : cases()) {
     const auto imp = learn::train(c.type, c.params, d.train_data(), kTwoThreads)->feature_importances();
     ASSERT_EQ(imp.size(), 5u);
@@ -208,7 +208,7 @@ TEST(TreeModels, InformativeFeaturesOutrankNoise) {
 // (keep them, drop them, count them as positive) must give a weighted test AUC within 0.01 of a
 // model trained without the copies, and never NaN.
 TEST(TreeModels, NegativeWeightCopiesChangeTheAucByLessThanOnePercentUnderEveryPolicy) {
-  const auto base = testing::gaussian_classes(30000, 2, 10, /*weighted=*/true);
+  const auto base = testing::gaussian_classes(16000, 2, 10, /*weighted=*/true);
   const auto test = testing::gaussian_classes(20000, 2, 11, /*weighted=*/true);
   testing::GaussianClasses with = base;
   std::vector<std::size_t> copied;
@@ -274,7 +274,7 @@ TEST(TreeModels, AClassWithoutPositiveWeightIsRefusedWithItsName) {
 TEST(TreeModels, MissingValuesFollowTheLearntSide) {
   // Signal has feature 0 missing half of the time, background never: the trees must send NaN to
   // the signal side, so NaN rows score high.
-  auto d = testing::gaussian_classes(20000, 2, 13);
+  auto d = testing::gaussian_classes(12000, 2, 13);
   for (std::size_t i = 0; i < d.rows; ++i)
     if (d.labels[i] == 1 && i % 2 == 0) d.x[i] = std::numeric_limits<float>::quiet_NaN();
   for (const auto& c : cases()) {

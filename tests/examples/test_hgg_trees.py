@@ -1,0 +1,114 @@
+#!/usr/bin/python3
+"""Multi-class trees on the H -> gamma gamma example (examples/hgg.toml, five production modes).
+
+Usage: test_hgg_trees.py EVCLASS_PROGRAM SOURCE_DIR SCRATCH_DIR
+Exit 0 = pass, 1 = a check failed, 77 = skipped (numpy, pandas or scikit-learn missing).
+
+`evclass generate hgg` writes samples; examples/hgg.toml is trained with its model replaced by
+evclass's gbdt (multi-class softmax) in the settings of scikit-learn's
+HistGradientBoostingClassifier (100 iterations, learning rate 0.1, 31 leaves grown best-first,
+20 events per leaf, no L2, 255 bins), with every feature carried as a spectator. Then
+HistGradientBoostingClassifier itself (early stopping off) trains on the same training events and
+features from scores_train.csv, weighted as evclass trains (the evaluation weight with the
+config's class_balance = "equal_sum"), and is scored on the events of scores_test.csv. Every
+class's one-vs-rest test AUC of evclass must be at least scikit-learn's - 0.01 (unweighted, as
+metrics.json's "auc"; the weighted AUCs are printed beside).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+try:
+    import numpy as np
+    import pandas as pd
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+except ImportError as e:  # pragma: no cover
+    print(f"SKIP: this test needs numpy, pandas and scikit-learn in {sys.executable}: {e}")
+    sys.exit(77)
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from example_config import copy_config, equal_sum_weights, features_of, with_feature_spectators  # noqa: E402
+
+if len(sys.argv) != 4:
+    print(__doc__)
+    sys.exit(2)
+EVCLASS, SOURCE, SCRATCH = (os.path.abspath(a) for a in sys.argv[1:4])
+EVENTS = 40000
+AUC_SLACK = 0.01
+MODEL = """[[model]]
+name = "bdt"
+type = "gbdt"
+n_estimators = 100
+learning_rate = 0.1
+grow_policy = "lossguide"
+max_leaves = 31
+max_depth = 0
+min_samples_leaf = 20
+reg_lambda = 0.0
+min_child_weight = 0.001
+max_bins = 255
+"""
+
+
+def run(*args):
+    t = time.time()
+    p = subprocess.run([EVCLASS, *args], capture_output=True, text=True, timeout=600)
+    print(f"  $ evclass {' '.join(args)}  -> exit {p.returncode} in {time.time() - t:.1f} s", flush=True)
+    if p.returncode != 0:
+        print(p.stdout[-3000:], p.stderr[-3000:])
+        raise RuntimeError(f"evclass {' '.join(args)} exited with {p.returncode}")
+    return p
+
+
+def main():
+    work = os.path.join(SCRATCH, "hgg_trees")
+    if os.path.isdir(work):
+        shutil.rmtree(work)
+    os.makedirs(work)
+    run("generate", "hgg", "--out", os.path.join(work, "samples"), "--events", str(EVENTS))
+    text = copy_config(SOURCE, "hgg")
+    at = text.index("[[model]]")
+    text = text[:at] + MODEL
+    text, spec = with_feature_spectators(text, features_of(text))
+    cfg = os.path.join(work, "hgg.toml")
+    open(cfg, "w").write(text)
+    run_dir = os.path.join(work, "run")
+    run("train", cfg, "--out", run_dir)
+    metrics = json.load(open(os.path.join(run_dir, "metrics.json")))
+    classes = metrics["classes"]
+    train = pd.read_csv(os.path.join(run_dir, "scores_train.csv"), float_precision="round_trip")
+    test = pd.read_csv(os.path.join(run_dir, "scores_test.csv"), float_precision="round_trip")
+    y_train = train["label"].to_numpy(dtype=np.int64)
+    y_test = test["label"].to_numpy(dtype=np.int64)
+    w_train = equal_sum_weights(y_train, train["weight"].to_numpy(dtype=np.float64), len(classes))
+    x_train = train[spec].to_numpy(dtype=np.float32)
+    x_test = test[spec].to_numpy(dtype=np.float32)
+    print(f"  {len(train)} training and {len(test)} test events, {len(spec)} features, classes {classes}")
+    ref = HistGradientBoostingClassifier(max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=20,
+                                         l2_regularization=0.0, max_bins=255, early_stopping=False, random_state=0)
+    ref.fit(x_train, y_train, sample_weight=w_train)
+    p_ref = ref.predict_proba(x_test)
+    failures = []
+    w_test = test["weight"].to_numpy(dtype=np.float64)
+    for k, c in enumerate(classes):
+        ours = metrics["models"][0]["auc"][k]
+        again = roc_auc_score(y_test == k, test[f"score_bdt_{c}"].to_numpy(dtype=np.float64))
+        theirs = roc_auc_score(y_test == k, p_ref[:, k])
+        ours_w = roc_auc_score(y_test == k, test[f"score_bdt_{c}"].to_numpy(dtype=np.float64), sample_weight=np.abs(w_test))
+        theirs_w = roc_auc_score(y_test == k, p_ref[:, k], sample_weight=np.abs(w_test))
+        ok = ours >= theirs - AUC_SLACK and abs(ours - again) <= 1e-9
+        print(f"[{'ok  ' if ok else 'FAIL'}] {c}: evclass gbdt one-vs-rest AUC {ours:.4f} (recomputed {again:.4f}) >= "
+              f"HistGradientBoosting {theirs:.4f} - {AUC_SLACK} (diff {ours - theirs:+.4f}); |w|-weighted "
+              f"{ours_w:.4f} vs {theirs_w:.4f}", flush=True)
+        if not ok:
+            failures.append(c)
+    print(f"\n{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
