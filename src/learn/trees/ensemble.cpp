@@ -60,24 +60,33 @@ CompiledEnsemble::CompiledEnsemble(const Ensemble& e)
     const Tree& tree = e.trees[t];
     const auto root = static_cast<std::int32_t>(nodes_.size());
     trees_.push_back({root, tree.depth(), e.tree_output[t], tree.value_size});
-    for (std::size_t n = 0; n < tree.n_nodes(); ++n) {
+    // Breadth-first renumbering: a node's two children get consecutive slots.
+    std::vector<std::size_t> order{0};
+    std::vector<std::int32_t> slot(tree.n_nodes(), -1);
+    slot[0] = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const std::size_t n = order[i];
+      if (tree.is_leaf(n)) continue;
+      for (const std::int32_t c : {tree.left[n], tree.right[n]}) {
+        slot[static_cast<std::size_t>(c)] = static_cast<std::int32_t>(order.size());
+        order.push_back(static_cast<std::size_t>(c));
+      }
+    }
+    const auto vs = static_cast<std::size_t>(tree.value_size);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const std::size_t n = order[i];
       Node node{};
-      const auto self = static_cast<std::int32_t>(nodes_.size());
       if (tree.is_leaf(n)) {
         node.threshold = std::numeric_limits<float>::infinity();
-        node.feature = 0;
-        node.child[0] = node.child[1] = self;
-        node.flags = 2;
+        node.feature = kDefaultLeft;
+        node.left = root + static_cast<std::int32_t>(i);
       } else {
         node.threshold = tree.threshold[n];
-        node.feature = tree.feature[n];
-        node.child[0] = root + tree.left[n];
-        node.child[1] = root + tree.right[n];
-        node.flags = tree.default_left[n] ? 1 : 0;
+        node.feature = static_cast<std::uint32_t>(tree.feature[n]) | (tree.default_left[n] ? kDefaultLeft : 0u);
+        node.left = root + slot[static_cast<std::size_t>(tree.left[n])];
       }
+      node.value = static_cast<std::int32_t>(values_.size());
       nodes_.push_back(node);
-      value_at_.push_back(static_cast<std::int32_t>(values_.size()));
-      const auto vs = static_cast<std::size_t>(tree.value_size);
       values_.insert(values_.end(), tree.value.begin() + static_cast<std::ptrdiff_t>(n * vs),
                      tree.value.begin() + static_cast<std::ptrdiff_t>((n + 1) * vs));
     }
@@ -86,67 +95,87 @@ CompiledEnsemble::CompiledEnsemble(const Ensemble& e)
 
 namespace {
 
-constexpr std::size_t kBlock = 64;       // rows transposed and scored together
-constexpr std::size_t kLanes = 8;        // rows walked in lock-step
-constexpr std::int32_t kLockStepDepth = 14;
+// Rows transposed and scored together; each tree is walked by all rows of a block before the
+// next tree. Small trees (boosting) stream through the cache while a small block stays in L1;
+// big trees (forests) are walked by a big block so that their nodes stay in cache.
+constexpr std::size_t kSmallBlockBytes = 16 * 1024, kBigBlockBytes = 256 * 1024;
+constexpr std::size_t kSmallTreeBytes = 32 * 1024;
+constexpr std::size_t kLanes = 8;          // rows walked in lock-step
+constexpr std::int32_t kShallowDepth = 12;  // trees walked a fixed number of steps
 
 }  // namespace
 
 void CompiledEnsemble::predict_raw(const FeatureMatrix& x, std::size_t begin, std::size_t m, double* raw) const {
   const std::size_t nf = n_features_;
   const std::size_t n_raw = n_classes_ == 2 ? 1 : static_cast<std::size_t>(n_classes_);
+  const std::size_t tree_bytes = nodes_.size() * sizeof(Node) / std::max<std::size_t>(trees_.size(), 1);
+  const std::size_t block_bytes = tree_bytes <= kSmallTreeBytes ? kSmallBlockBytes : kBigBlockBytes;
+  const std::size_t kBlock = std::clamp<std::size_t>(block_bytes / (4 * nf) / kLanes * kLanes, kLanes, 4096);
   std::vector<float> block(kBlock * nf);
+  const Node* nodes = nodes_.data();
+  // One step of a row: the next node (a leaf steps onto itself). Blocks without NaN take the
+  // shorter step that ignores where missing values go.
+  const auto step = [nodes](const float* row, std::int32_t n) {
+    const Node& nd = nodes[n];
+    const float v = row[nd.feature & ~kDefaultLeft];
+    const bool go_left = (v <= nd.threshold) | ((v != v) & ((nd.feature & kDefaultLeft) != 0));
+    return nd.left + (go_left ? 0 : 1);
+  };
+  const auto step_finite = [nodes](const float* row, std::int32_t n) {
+    const Node& nd = nodes[n];
+    return nd.left + (row[nd.feature & ~kDefaultLeft] <= nd.threshold ? 0 : 1);
+  };
   for (std::size_t b0 = 0; b0 < m; b0 += kBlock) {
     const std::size_t bm = std::min(kBlock, m - b0);
+    bool finite = true;
     for (std::size_t f = 0; f < nf; ++f) {
       const float* col = x.data.data() + f * x.rows + begin + b0;
-      for (std::size_t i = 0; i < bm; ++i) block[i * nf + f] = col[i];
+      for (std::size_t i = 0; i < bm; ++i) {
+        block[i * nf + f] = col[i];
+        finite &= col[i] == col[i];
+      }
     }
     double* out = raw + b0 * n_raw;
     for (std::size_t i = 0; i < bm; ++i)
       for (std::size_t k = 0; k < n_raw; ++k) out[i * n_raw + k] = base_[k];
-    for (const TreeInfo& t : trees_) {
-      const auto add = [&](std::size_t i, std::int32_t node) {
-        const float* v = values_.data() + value_at_[static_cast<std::size_t>(node)];
-        double* o = out + i * n_raw + static_cast<std::size_t>(t.output);
-        for (std::int32_t k = 0; k < t.value_size; ++k) o[k] += static_cast<double>(v[k]);
-      };
-      if (t.depth <= kLockStepDepth) {
+    const auto walk = [&](const auto& step_of) {
+      for (const TreeInfo& t : trees_) {
+        const auto add = [&](std::size_t i, std::int32_t node) {
+          const float* v = values_.data() + nodes[node].value;
+          double* o = out + i * n_raw + static_cast<std::size_t>(t.output);
+          for (std::int32_t k = 0; k < t.value_size; ++k) o[k] += static_cast<double>(v[k]);
+        };
         std::size_t i = 0;
         for (; i + kLanes <= bm; i += kLanes) {
           std::int32_t node[kLanes];
           for (std::size_t l = 0; l < kLanes; ++l) node[l] = t.root;
-          for (std::int32_t d = 0; d < t.depth; ++d) {
-            for (std::size_t l = 0; l < kLanes; ++l) {
-              const Node& nd = nodes_[static_cast<std::size_t>(node[l])];
-              const float v = block[(i + l) * nf + static_cast<std::size_t>(nd.feature)];
-              const bool go_left = (v <= nd.threshold) | ((v != v) & ((nd.flags & 1) != 0));
-              node[l] = nd.child[go_left ? 0 : 1];
+          if (t.depth <= kShallowDepth) {
+            // Exactly `depth` steps, without checking for leaves (a leaf steps onto itself).
+            for (std::int32_t d = 0; d < t.depth; ++d)
+              for (std::size_t l = 0; l < kLanes; ++l) node[l] = step_of(block.data() + (i + l) * nf, node[l]);
+          } else {
+            // Deep trees (forests): until every lane sits on a leaf.
+            for (std::int32_t d = 0; d < t.depth; ++d) {
+              bool moved = false;
+              for (std::size_t l = 0; l < kLanes; ++l) {
+                const std::int32_t next = step_of(block.data() + (i + l) * nf, node[l]);
+                moved |= next != node[l];
+                node[l] = next;
+              }
+              if (!moved) break;
             }
           }
           for (std::size_t l = 0; l < kLanes; ++l) add(i + l, node[l]);
         }
         for (; i < bm; ++i) {
           std::int32_t n = t.root;
-          for (std::int32_t d = 0; d < t.depth; ++d) {
-            const Node& nd = nodes_[static_cast<std::size_t>(n)];
-            const float v = block[i * nf + static_cast<std::size_t>(nd.feature)];
-            n = nd.child[((v <= nd.threshold) | ((v != v) & ((nd.flags & 1) != 0))) ? 0 : 1];
-          }
-          add(i, n);
-        }
-      } else {
-        for (std::size_t i = 0; i < bm; ++i) {
-          std::int32_t n = t.root;
-          while ((nodes_[static_cast<std::size_t>(n)].flags & 2) == 0) {
-            const Node& nd = nodes_[static_cast<std::size_t>(n)];
-            const float v = block[i * nf + static_cast<std::size_t>(nd.feature)];
-            n = nd.child[((v <= nd.threshold) | ((v != v) & ((nd.flags & 1) != 0))) ? 0 : 1];
-          }
+          for (std::int32_t d = 0; d < t.depth; ++d) n = step_of(block.data() + i * nf, n);
           add(i, n);
         }
       }
-    }
+    };
+    if (finite) walk(step_finite);
+    else walk(step);
   }
 }
 

@@ -54,12 +54,16 @@ class CompiledEnsemble {
   void predict_raw(const FeatureMatrix& x, std::size_t begin, std::size_t m, double* raw) const;
 
  private:
+  // 16 bytes: children are stored next to each other (right = left + 1), so one index is enough.
+  // A leaf is its own left child with threshold +inf and NaN sent left, so walking past a leaf
+  // stays on it and rows can be walked in lock-step.
   struct Node {
-    float threshold;        ///< leaves: +inf
-    std::int32_t feature;   ///< leaves: 0 (any valid feature)
-    std::int32_t child[2];  ///< [left, right]; leaves: both themselves
-    std::int32_t flags;     ///< bit 0: default left; bit 1: leaf
+    float threshold;
+    std::uint32_t feature;  ///< bit 31: NaN goes left
+    std::int32_t left;
+    std::int32_t value;     ///< leaves: index of the leaf's values in values_
   };
+  static constexpr std::uint32_t kDefaultLeft = 1u << 31;
   struct TreeInfo {
     std::int32_t root;      ///< index of the root in nodes_
     std::int32_t depth;
@@ -67,7 +71,6 @@ class CompiledEnsemble {
     std::int32_t value_size;
   };
   std::vector<Node> nodes_;
-  std::vector<std::int32_t> value_at_;  ///< per node: index of its values in values_
   std::vector<float> values_;
   std::vector<TreeInfo> trees_;
   std::vector<double> base_;

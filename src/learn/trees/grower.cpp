@@ -1,6 +1,7 @@
 #include "learn/trees/grower.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -95,10 +96,17 @@ class Grower {
   [[nodiscard]] Stats total_of(const std::vector<std::int64_t>& hist) const {
     // Every row has one bin per feature: any feature's slots add up to the node's total.
     const std::size_t f = tree_features_.empty() ? 0 : tree_features_.front();
-    Stats total;
-    const std::int64_t* h = hist.data() + shape_.feature_offset(f);
-    for (std::size_t b = 0; b < kHistBins; ++b) total += unpack(h + b * static_cast<std::size_t>(shape_.words), shape_.words);
-    return total;
+    return feature_total(hist.data(), f);
+  }
+
+  /// The summed words of feature f's slots, unpacked once (the channel sums are exact).
+  [[nodiscard]] Stats feature_total(const std::int64_t* hist, std::size_t f) const {
+    const auto words = static_cast<std::size_t>(shape_.words);
+    const std::int64_t* h = hist + shape_.feature_offset(f);
+    std::int64_t sum[kMaxChannels / 2] = {};
+    for (std::size_t b = 0; b < kHistBins; ++b)
+      for (std::size_t w = 0; w < words; ++w) sum[w] += h[b * words + w];
+    return unpack(sum, shape_.words);
   }
 
   /// The features a node at `depth` (node id `id`) may split on.
@@ -447,12 +455,23 @@ class Grower {
     } else {
       accumulate_some(bins_, sub, packed_, shape_, features, slot.hist.data());
     }
-    // Totals from the first sampled feature.
+    // Totals from the first sampled feature's slots (only the touched ones of a sparse node).
     Stats total;
     {
       const std::size_t f = features.front();
       const std::int64_t* h = slot.hist.data() + shape_.feature_offset(f);
-      for (std::size_t b = 0; b < kHistBins; ++b) total += unpack(h + b * words, shape_.words);
+      std::int64_t sum[kMaxChannels / 2] = {};
+      const auto add = [&](std::size_t b) {
+        for (std::size_t w = 0; w < words; ++w) sum[w] += h[b * words + w];
+      };
+      if (sparse) {
+        for (std::size_t w4 = 0; w4 < 4; ++w4)
+          for (std::uint64_t bits = slot.touched[f * 4 + w4]; bits != 0; bits &= bits - 1)
+            add(64 * w4 + static_cast<std::size_t>(std::countr_zero(bits)));
+      } else {
+        for (std::size_t b = 0; b < kHistBins; ++b) add(b);
+      }
+      total = unpack(sum, shape_.words);
     }
     n.total = total;
     n.best = Split{};
@@ -506,9 +525,7 @@ class Grower {
         n.hist = ws_.pool.take();
         std::vector<OpenNode*> one{&n};
         build_histograms(one, features);
-        Stats total;
-        const std::int64_t* h = n.hist.data() + shape_.feature_offset(features.front());
-        for (std::size_t b = 0; b < kHistBins; ++b) total += unpack(h + b * static_cast<std::size_t>(shape_.words), shape_.words);
+        const Stats total = feature_total(n.hist.data(), features.front());
         n.total = total;
         n.best = Split{};
         if (may_split(n))
