@@ -11,6 +11,7 @@
 
 #include "evclass/api/apply.hpp"
 #include "evclass/api/demo.hpp"
+#include "evclass/api/models.hpp"
 #include "evclass/api/generate.hpp"
 #include "evclass/api/train.hpp"
 #include "evclass/api/inspect.hpp"
@@ -114,6 +115,10 @@ int main(int argc, char** argv) {
   cmd_demo->add_option("--events", demo.events, "Candidates per generated file")->check(CLI::PositiveNumber);
   cmd_demo->add_option("--threads", demo.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
 
+  std::string models_type;
+  auto* cmd_models = app.add_subcommand("models", "List the model types, or one type's hyper-parameters (Markdown)");
+  cmd_models->add_option("type", models_type, "Model type (e.g. gbdt)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -140,6 +145,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*cmd_demo) return evclass::api::demo(demo, std::cout);
+    if (*cmd_models) return evclass::api::describe_models(models_type, std::cout);
   } catch (const evclass::Error& e) {
     return report(e.kind(), e.what());
   } catch (const std::bad_alloc&) {

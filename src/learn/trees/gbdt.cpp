@@ -57,7 +57,7 @@ GbdtOptions read_options(const nlohmann::json& p, const TrainData& data) {
   o.grow.max_depth = static_cast<int>(p.at("max_depth").get<std::int64_t>());
   o.grow.max_leaves = static_cast<int>(p.at("max_leaves").get<std::int64_t>());
   o.grow.lossguide = p.at("grow_policy").get<std::string>() == "lossguide";
-  o.grow.min_split_gain = p.at("min_split_loss").get<double>();
+  o.grow.min_split_gain = p.at("gamma").get<double>();
   o.grow.colsample_bylevel = p.at("colsample_bylevel").get<double>();
   o.grow.colsample_bynode = p.at("colsample_bynode").get<double>();
   o.grow.keep_histograms = true;
@@ -364,7 +364,7 @@ const ParamSchema& gbdt_schema() {
     s.integer("min_samples_leaf", 1, NumberRange::at_least(1), "minimum events in a leaf");
     s.number("reg_lambda", 1.0, NumberRange::at_least(0.0), "L2 regularisation of leaf values");
     s.number("reg_alpha", 0.0, NumberRange::at_least(0.0), "L1 regularisation of leaf values");
-    s.number("min_split_loss", 0.0, NumberRange::at_least(0.0), "minimum loss reduction of a split (XGBoost's gamma)");
+    s.number("gamma", 0.0, NumberRange::at_least(0.0), "minimum loss reduction of a split (XGBoost's gamma)");
     s.number("max_delta_step", 0.0, NumberRange::at_least(0.0), "largest leaf value before the learning rate (0 = none)");
     s.number("subsample", 1.0, NumberRange{0.0, 1.0, true, false}, "fraction of training events drawn for each iteration");
     s.number("colsample_bytree", 1.0, NumberRange{0.0, 1.0, true, false}, "fraction of features drawn for each tree");
