@@ -106,6 +106,24 @@ def main():
               f"{ours_w:.4f} vs {theirs_w:.4f}", flush=True)
         if not ok:
             failures.append(c)
+    # `evclass apply` scores a sample file with the saved trees: every run event gets its run score.
+    vbf = os.path.join(work, "samples", "VBFH125_gamgam.root")
+    run("apply", run_dir, vbf, "--out", os.path.join(work, "applied"))
+    friend = os.path.join(work, "applied", "VBFH125_gamgam_scores.root")
+    dump = os.path.join(work, "applied.csv")
+    run("dump", friend, "--tree", "scores", "--csv", dump)
+    fr = pd.read_csv(dump, float_precision="round_trip")
+    both = pd.concat([train, test], ignore_index=True)
+    rows = both[both["sample"] == classes.index("VBF")]
+    entries = rows["entry"].to_numpy(dtype=np.int64)
+    cols = [f"score_bdt_{c}" for c in classes]
+    diff = max(float(np.max(np.abs(fr[c].to_numpy(dtype=np.float64)[entries] - rows[c].to_numpy(dtype=np.float64))))
+               for c in cols)
+    ok = diff <= 1e-6 and len(entries) > 1000
+    print(f"[{'ok  ' if ok else 'FAIL'}] apply: the friend tree's scores of the {len(entries)} VBF run events == the run's "
+          f"(max |diff| {diff:.2e})")
+    if not ok:
+        failures.append("apply")
     print(f"\n{len(failures)} failure(s)")
     return 1 if failures else 0
 
