@@ -123,17 +123,29 @@ class Grower {
   // --- histograms --------------------------------------------------------------------------
   void build_histograms(std::vector<OpenNode*>& nodes, std::span<const std::uint32_t> features) {
     const StageTimes::Scope timed(ws_.times, "histograms");
+    // Big nodes are cut into row chunks, each into its own buffer (added up afterwards); nodes too
+    // small for that are cut into groups of features, which write disjoint slots of the node's
+    // buffer (when every feature is histogrammed), so that one small node still uses every thread.
     struct Task {
       OpenNode* node;
       std::uint32_t begin, end;
       std::int64_t* out;
+      std::size_t first = 0, last = 0;  ///< feature range (multiples of 4) when all features are built
     };
     std::vector<Task> tasks;
     std::vector<std::vector<std::int64_t>> extra;
     std::vector<std::pair<OpenNode*, std::size_t>> extra_owner;
+    const bool all = features.size() == bins_.features();
+    const std::size_t stride = bins_.stride();
     for (OpenNode* n : nodes) {
       const std::size_t m = n->rows();
       const std::size_t k = std::clamp<std::size_t>(m / kChunkRows, 1, threads_);
+      if (k == 1 && all && threads_ > 1 && nodes.size() < threads_ && stride >= 8) {
+        const std::size_t groups = std::min(threads_, stride / 4);
+        for (std::size_t g = 0; g < groups; ++g)
+          tasks.push_back({n, n->begin, n->end, n->hist.data(), stride / 4 * g / groups * 4, stride / 4 * (g + 1) / groups * 4});
+        continue;
+      }
       for (std::size_t c = 0; c < k; ++c) {
         const auto b = static_cast<std::uint32_t>(n->begin + m * c / k);
         const auto e = static_cast<std::uint32_t>(n->begin + m * (c + 1) / k);
@@ -143,15 +155,14 @@ class Grower {
           extra_owner.emplace_back(n, extra.size() - 1);
           out = extra.back().data();
         }
-        tasks.push_back({n, b, e, out});
+        tasks.push_back({n, b, e, out, 0, stride});
       }
     }
     std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.end - a.begin > b.end - b.begin; });
-    const bool all = features.size() == bins_.features();
     core::parallel_for(tasks.size(), ctx_, [&](std::size_t t) {
       const Task& task = tasks[t];
       const std::span<const std::uint32_t> sub(rows_.data() + task.begin, task.end - task.begin);
-      if (all) accumulate_all(bins_, sub, packed_, shape_, task.out);
+      if (all) accumulate_range(bins_, sub, packed_, shape_, task.first, task.last, task.out);
       else accumulate_some(bins_, sub, packed_, shape_, features, task.out);
     });
     if (extra.empty()) return;

@@ -17,7 +17,7 @@ constexpr std::size_t kPrefetchAhead = 16;
 
 template <int W>
 void accumulate_all_fixed(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
-                          std::int64_t* hist) {
+                          std::int64_t* hist, std::size_t first, std::size_t last) {
   const std::size_t stride = bins.stride();
   const std::size_t n = rows.size();
   const std::uint8_t* base = bins.data();
@@ -31,7 +31,7 @@ void accumulate_all_fixed(const BinnedRows& bins, std::span<const std::uint32_t>
     const std::uint8_t* row = base + r * stride;
     std::int64_t value[W];
     for (int w = 0; w < W; ++w) value[w] = packed[r * W + static_cast<std::size_t>(w)];
-    for (std::size_t f = 0; f < stride; f += 4) {
+    for (std::size_t f = first; f < last; f += 4) {
       std::uint32_t four;
       std::memcpy(&four, row + f, 4);
       std::int64_t* h = hist + f * kHistBins * W;
@@ -47,12 +47,11 @@ void accumulate_all_fixed(const BinnedRows& bins, std::span<const std::uint32_t>
 }
 
 void accumulate_all_any(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
-                        std::size_t words, std::int64_t* hist) {
-  const std::size_t stride = bins.stride();
+                        std::size_t words, std::int64_t* hist, std::size_t first, std::size_t last) {
   for (const std::uint32_t r : rows) {
     const std::uint8_t* row = bins.row(r);
     const std::int64_t* value = packed + static_cast<std::size_t>(r) * words;
-    for (std::size_t f = 0; f < stride; ++f) {
+    for (std::size_t f = first; f < last; ++f) {
       std::int64_t* h = hist + (f * kHistBins + row[f]) * words;
       for (std::size_t w = 0; w < words; ++w) h[w] += value[w];
     }
@@ -80,10 +79,17 @@ void accumulate_some_fixed(const BinnedRows& bins, std::span<const std::uint32_t
 void accumulate_all(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
                     const HistShape& shape, std::int64_t* hist) {
   EVC_ASSERT(shape.features == bins.stride(), "histogram shape matches the bins");
+  accumulate_range(bins, rows, packed, shape, 0, bins.stride(), hist);
+}
+
+void accumulate_range(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
+                      const HistShape& shape, std::size_t first, std::size_t last, std::int64_t* hist) {
+  EVC_ASSERT(shape.features == bins.stride() && first % 4 == 0 && last % 4 == 0 && last <= bins.stride(),
+             "feature range on whole words of the bins");
   switch (shape.words) {
-    case 1: accumulate_all_fixed<1>(bins, rows, packed, hist); return;
-    case 2: accumulate_all_fixed<2>(bins, rows, packed, hist); return;
-    default: accumulate_all_any(bins, rows, packed, static_cast<std::size_t>(shape.words), hist); return;
+    case 1: accumulate_all_fixed<1>(bins, rows, packed, hist, first, last); return;
+    case 2: accumulate_all_fixed<2>(bins, rows, packed, hist, first, last); return;
+    default: accumulate_all_any(bins, rows, packed, static_cast<std::size_t>(shape.words), hist, first, last); return;
   }
 }
 

@@ -41,6 +41,10 @@ struct HistShape {
 void accumulate_all(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
                     const HistShape& shape, std::int64_t* hist);
 
+/// The same for features [first, last) only; both multiples of 4 (or last = the row stride).
+void accumulate_range(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
+                      const HistShape& shape, std::size_t first, std::size_t last, std::int64_t* hist);
+
 /// The same for the listed features only (other features' slots are left as they are).
 void accumulate_some(const BinnedRows& bins, std::span<const std::uint32_t> rows, const std::int64_t* packed,
                      const HistShape& shape, std::span<const std::uint32_t> features, std::int64_t* hist);
