@@ -1,6 +1,7 @@
 // Training of "random_forest": scikit-learn's RandomForestClassifier on the histogram grower.
-// Each tree draws a bootstrap sample (n rows with replacement: each row's multiplicity
-// multiplies its weight) or uses every row, grows with Gini or entropy decrease over
+// Each tree draws a bootstrap sample (max_samples rows with replacement: each row's multiplicity
+// multiplies its weight), a subsample (bootstrap = false with max_samples: rows without
+// replacement) or uses every row, grows with Gini or entropy decrease over
 // max_features features drawn per node (forest schedule of grower.hpp, no depth limit by
 // default), and stores in each leaf the weighted class fractions of its training rows. The
 // forest predicts the mean of its trees' leaf fractions. Trees are grown in parallel, one per
@@ -130,10 +131,17 @@ std::unique_ptr<Model> train_forest(const nlohmann::json& p, const TrainData& da
     std::vector<double> dist(static_cast<std::size_t>(K));
     for (std::size_t t = group; t < grown_trees.size(); t += groups) {
       // The tree's weights: bootstrap multiplicities (or 1) times the row weights.
-      std::fill(tree_w.begin(), tree_w.end(), bootstrap ? 0.0 : 1.0);
+      const bool subsample = !bootstrap && draws < n;
+      std::fill(tree_w.begin(), tree_w.end(), bootstrap || subsample ? 0.0 : 1.0);
+      core::SplitMix64 rng(core::mix_key(seed, 0xb007, t));
       if (bootstrap) {
-        core::SplitMix64 rng(core::mix_key(seed, 0xb007, t));
         for (std::size_t d = 0; d < draws; ++d) tree_w[rng.below(n)] += 1.0;
+      } else if (subsample) {  // `draws` distinct events: a partial Fisher-Yates shuffle
+        std::vector<std::uint32_t> order = trees::all_rows(n);
+        for (std::size_t d = 0; d < draws; ++d) {
+          std::swap(order[d], order[d + rng.below(n - d)]);
+          tree_w[order[d]] = 1.0;
+        }
       }
       std::vector<std::uint32_t> rows;
       for (std::size_t r = 0; r < n; ++r) {
@@ -215,7 +223,8 @@ const ParamSchema& random_forest_schema() {
              "a split must decrease the impurity by this much per unit of total weight");
     s.boolean("bootstrap", true, "draw each tree's events with replacement (otherwise every tree sees all events)");
     s.custom("max_samples", nullptr, "an integer count or a fraction in (0, 1], or unset for as many as events",
-             check_max_samples, "events drawn for each tree when bootstrap = true");
+             check_max_samples,
+             "events drawn for each tree: with replacement (bootstrap = true) or without (bootstrap = false)");
     s.custom("class_weight", nullptr, kClassWeightAllowed, check_class_weight_spec,
              "multiplies each event's weight by its class's weight");
     s.integer("max_bins", 255, NumberRange::between(2, 255), "value bins per feature (split points are bin edges)");

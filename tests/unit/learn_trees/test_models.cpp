@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <set>
 
 #include "evclass/core/error.hpp"
 #include "evclass/eval/roc.hpp"
@@ -290,6 +291,95 @@ TEST(TreeModels, MissingValuesFollowTheLearntSide) {
     const float median = nan_scores[nan_scores.size() / 2];
     const auto above = std::count_if(background.begin(), background.end(), [&](float s) { return s >= median; });
     EXPECT_LT(static_cast<double>(above) / static_cast<double>(background.size()), 0.03) << c.type << " " << c.params.dump();
+  }
+}
+
+}  // namespace
+}  // namespace evclass::learn
+
+namespace evclass::learn {
+namespace {
+
+const trees::Ensemble& ensemble_of(const Model& m) { return dynamic_cast<const trees::EnsembleModel&>(m).ensemble(); }
+
+/// Training rows reaching each leaf of `tree`, routed by their float values.
+std::vector<int> leaf_counts(const trees::Tree& tree, const testing::GaussianClasses& d) {
+  std::vector<int> counts(tree.n_nodes(), 0);
+  for (std::size_t r = 0; r < d.rows; ++r) ++counts[tree.leaf_of([&](std::size_t f) { return d.x[f * d.rows + r]; })];
+  return counts;
+}
+
+TEST(TreeModels, EveryLeafHoldsAtLeastMinSamplesLeafTrainingEvents) {
+  const auto d = testing::gaussian_classes(6000, 2, 14);
+  for (const char* type : {"gbdt", "random_forest", "adaboost"}) {
+    nlohmann::json p = {{"n_estimators", 10}, {"min_samples_leaf", 40}};
+    if (std::string(type) == "random_forest") p["bootstrap"] = false;  // bootstrap counts differ from rows
+    if (std::string(type) != "random_forest") p["max_depth"] = 8;
+    if (std::string(type) == "gbdt") p["min_child_weight"] = 0.0;
+    const auto model = learn::train(type, p, d.train_data(), kTwoThreads);
+    int smallest = 1 << 30;
+    for (const auto& tree : ensemble_of(*model).trees) {
+      const auto counts = leaf_counts(tree, d);
+      for (std::size_t n = 0; n < tree.n_nodes(); ++n)
+        if (tree.is_leaf(n)) smallest = std::min(smallest, counts[n]);
+    }
+    EXPECT_GE(smallest, 40) << type;
+    EXPECT_LT(smallest, 200) << type << ": the limit is what stops growth";
+  }
+}
+
+TEST(TreeModels, GbdtRegularisationShrinksLeafValuesAndAlphaCanZeroThem) {
+  const auto d = testing::gaussian_classes(5000, 2, 15);
+  const auto max_leaf = [&](const nlohmann::json& p) {
+    const auto m = learn::train("gbdt", p, d.train_data(), kTwoThreads);
+    double top = 0.0;
+    for (const auto& tree : ensemble_of(*m).trees)
+      for (std::size_t n = 0; n < tree.n_nodes(); ++n)
+        if (tree.is_leaf(n)) top = std::max(top, std::abs(static_cast<double>(tree.value[n])));
+    return top;
+  };
+  const double l0 = max_leaf({{"n_estimators", 5}, {"reg_lambda", 0.0}});
+  const double l1 = max_leaf({{"n_estimators", 5}, {"reg_lambda", 100.0}});
+  const double l2 = max_leaf({{"n_estimators", 5}, {"reg_lambda", 1000.0}});
+  EXPECT_GT(l0, l1);
+  EXPECT_GT(l1, l2);
+  EXPECT_GT(l2, 0.0);
+  // An L1 penalty larger than any leaf's gradient sum (at most the event count) zeroes every leaf.
+  EXPECT_EQ(max_leaf({{"n_estimators", 5}, {"reg_alpha", 1e6}}), 0.0);
+  // max_delta_step bounds every leaf value (before the learning rate of 0.1).
+  EXPECT_LE(max_leaf({{"n_estimators", 5}, {"reg_lambda", 0.0}, {"max_delta_step", 0.05}}), 0.1 * 0.05 + 1e-7);
+}
+
+TEST(TreeModels, GbdtSamplesEventsAndFeaturesAsAsked) {
+  const auto d = testing::gaussian_classes(20000, 2, 16);
+  // colsample_bytree = 0.2 of 5 features: every tree splits on a single feature, not always the same.
+  const auto m = learn::train("gbdt", {{"n_estimators", 30}, {"colsample_bytree", 0.2}}, d.train_data(), kTwoThreads);
+  std::set<int> used_overall;
+  for (const auto& tree : ensemble_of(*m).trees) {
+    std::set<int> used;
+    for (std::size_t n = 0; n < tree.n_nodes(); ++n)
+      if (!tree.is_leaf(n)) used.insert(tree.feature[n]);
+    EXPECT_LE(used.size(), 1u);
+    used_overall.insert(used.begin(), used.end());
+  }
+  EXPECT_GE(used_overall.size(), 3u);
+  // subsample = 0.5: each tree's root holds about half of the events' hessian.
+  const auto full = learn::train("gbdt", {{"n_estimators", 3}}, d.train_data(), kTwoThreads);
+  const auto half = learn::train("gbdt", {{"n_estimators", 3}, {"subsample", 0.5}}, d.train_data(), kTwoThreads);
+  for (int t = 0; t < 3; ++t) {
+    const double ratio = ensemble_of(*half).trees[static_cast<std::size_t>(t)].cover[0] /
+                         ensemble_of(*full).trees[static_cast<std::size_t>(t)].cover[0];
+    EXPECT_NEAR(ratio, 0.5, 0.03) << "tree " << t;
+  }
+}
+
+TEST(TreeModels, ForestSubsamplingWithoutReplacementDrawsMaxSamplesEvents) {
+  const auto d = testing::gaussian_classes(10000, 2, 17);
+  const auto m = learn::train("random_forest", {{"n_estimators", 4}, {"bootstrap", false}, {"max_samples", 0.3}},
+                              d.train_data(), kTwoThreads);
+  for (const auto& tree : ensemble_of(*m).trees) {
+    // Unweighted events count 1 each at the root: exactly 30% of them.
+    EXPECT_NEAR(tree.cover[0], 3000.0, 0.5);
   }
 }
 
