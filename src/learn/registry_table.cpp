@@ -4,6 +4,7 @@
 
 #include "evclass/learn/registry.hpp"
 #include "learn/linear/logistic_regression_type.hpp"
+#include "learn/nn/mlp_type.hpp"
 #include "learn/trees/tree_types.hpp"
 
 namespace evclass::learn {
@@ -14,6 +15,7 @@ const std::vector<ModelType>& registered_model_types() {
       trees::gbdt_type(),
       trees::random_forest_type(),
       trees::adaboost_type(),
+      nn::mlp_type(),
   };
   return types;
 }

@@ -123,7 +123,8 @@ BinnedRows::BinnedRows(std::size_t rows, std::size_t features)
 
 BinnedColumns::BinnedColumns(const BinnedRows& rows, const core::Context& ctx)
     : rows_(rows.rows()), data_(rows.rows() * rows.features()) {
-  core::parallel_for(rows.features(), ctx, [&](std::size_t f) {
+  const core::Context serial{1};
+  core::parallel_for(rows.features(), rows_ * rows.features() < (1u << 17) ? serial : ctx, [&](std::size_t f) {
     std::uint8_t* col = data_.data() + f * rows_;
     for (std::size_t r = 0; r < rows_; ++r) col[r] = rows.row(r)[f];
   });

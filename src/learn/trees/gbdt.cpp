@@ -270,7 +270,8 @@ std::unique_ptr<Model> train_gbdt(const nlohmann::json& params, const TrainData&
       for (std::size_t node = 0; node < tree.n_nodes(); ++node)
         if (tree.is_leaf(node)) leaves.push_back(node);
       const double floor_d = std::max(o.lambda + 0.5 * o.min_child_weight, 1e-12);
-      core::parallel_for(leaves.size(), ctx, [&](std::size_t li) {
+      const core::Context serial{1};
+      core::parallel_for(leaves.size(), sample.size() < (1u << 17) ? serial : ctx, [&](std::size_t li) {
         const std::size_t node = leaves[li];
         const trees::Stats& total = grown.node_total[node];
         const double G = static_cast<double>(total.c[1]) * g_scale;

@@ -31,6 +31,7 @@ namespace {
 constexpr std::size_t kChunkRows = 32768;       // rows per parallel histogram / partition task
 constexpr std::size_t kSparseRows = 192;        // below this, forest nodes scan only touched bins
 constexpr std::size_t kForestBatch = 64;        // forest nodes expanded together
+constexpr std::size_t kMinParallelWork = 1u << 17;  // below this, one thread (see Grower::ctx_for)
 constexpr std::size_t kKeptHistogramBytes = std::size_t{256} << 20;  // depth-wise levels beyond this go depth-first
 
 struct OpenNode {
@@ -87,6 +88,11 @@ class Grower {
     out_.node_total.emplace_back();
     return id;
   }
+
+  /// ctx_, or one thread when the work (about one unit per histogram addition or row moved) is
+  /// too small to pay for waking the other threads: fork and join cost microseconds on an idle
+  /// machine and can cost a scheduler time slice when other processes hold the cores.
+  [[nodiscard]] const core::Context& ctx_for(std::size_t work) const { return work < kMinParallelWork ? serial_ : ctx_; }
 
   [[nodiscard]] bool depth_allows_split(int depth) const { return o_.max_depth <= 0 || depth < o_.max_depth; }
   [[nodiscard]] bool may_split(const OpenNode& n) const {
@@ -159,7 +165,9 @@ class Grower {
       }
     }
     std::stable_sort(tasks.begin(), tasks.end(), [](const Task& a, const Task& b) { return a.end - a.begin > b.end - b.begin; });
-    core::parallel_for(tasks.size(), ctx_, [&](std::size_t t) {
+    std::size_t work = 0;
+    for (const OpenNode* n : nodes) work += n->rows() * features.size();
+    core::parallel_for(tasks.size(), ctx_for(work), [&](std::size_t t) {
       const Task& task = tasks[t];
       const std::span<const std::uint32_t> sub(rows_.data() + task.begin, task.end - task.begin);
       if (all) accumulate_range(bins_, sub, packed_, shape_, task.first, task.last, task.out);
@@ -169,7 +177,7 @@ class Grower {
     // Integer sums: the order of this reduction cannot change the result.
     const std::size_t n_words = shape_.size();
     const std::size_t blocks = (n_words + 8191) / 8192;
-    core::parallel_for(blocks, ctx_, [&](std::size_t blk) {
+    core::parallel_for(blocks, ctx_for(n_words * extra.size()), [&](std::size_t blk) {
       const std::size_t b = blk * 8192, e = std::min(n_words, b + 8192);
       for (const auto& [node, index] : extra_owner) {
         std::int64_t* dst = node->hist.data();
@@ -205,7 +213,9 @@ class Grower {
         tasks.push_back({n, i, {features.begin() + static_cast<std::ptrdiff_t>(b), features.begin() + static_cast<std::ptrdiff_t>(e)}, {}});
       }
     }
-    core::parallel_for(tasks.size(), ctx_, [&](std::size_t t) {
+    std::size_t work = 0;
+    for (const Task& t : tasks) work += t.features.size() * kHistBins;
+    core::parallel_for(tasks.size(), ctx_for(work), [&](std::size_t t) {
       Task& task = tasks[t];
       for (const std::uint32_t f : task.features)
         finder_.scan(task.node->hist.data() + shape_.feature_offset(f), static_cast<std::int32_t>(f),
@@ -239,8 +249,11 @@ class Grower {
     }
     std::uint32_t* rows = rows_.data();
     std::uint32_t* scratch = ws_.scratch.data();
+    std::size_t work = 0;
+    for (const OpenNode* n : nodes) work += 4 * n->rows();
+    const core::Context& pctx = ctx_for(work);
     // 1. Each chunk in place: lefts first, then rights (staged in the scratch at the same offsets).
-    core::parallel_for(chunks.size(), ctx_, [&](std::size_t c) {
+    core::parallel_for(chunks.size(), pctx, [&](std::size_t c) {
       Chunk& ch = chunks[c];
       const Split& s = nodes[ch.node]->best;
       const std::uint8_t* col = columns_.column(static_cast<std::size_t>(s.feature));
@@ -281,14 +294,14 @@ class Grower {
     std::vector<std::uint8_t> multi(nodes.size(), 0);
     for (std::size_t c = 1; c < chunks.size(); ++c)
       if (chunks[c].node == chunks[c - 1].node) multi[chunks[c].node] = 1;
-    core::parallel_for(chunks.size(), ctx_, [&](std::size_t c) {
+    core::parallel_for(chunks.size(), pctx, [&](std::size_t c) {
       const Chunk& ch = chunks[c];
       if (!multi[ch.node]) return;
       std::memcpy(scratch + left_at[c], rows + ch.begin, ch.n_left * sizeof(std::uint32_t));
       std::memcpy(scratch + right_at[c], rows + ch.begin + ch.n_left,
                   (ch.end - ch.begin - ch.n_left) * sizeof(std::uint32_t));
     });
-    core::parallel_for(chunks.size(), ctx_, [&](std::size_t c) {
+    core::parallel_for(chunks.size(), pctx, [&](std::size_t c) {
       const Chunk& ch = chunks[c];
       if (!multi[ch.node]) return;
       std::memcpy(rows + ch.begin, scratch + ch.begin, (ch.end - ch.begin) * sizeof(std::uint32_t));
@@ -363,7 +376,7 @@ class Grower {
       parents[i]->hist.clear();
     }
     const std::size_t n_words = shape_.size();
-    core::parallel_for(pairs.size(), ctx_, [&](std::size_t p) {
+    core::parallel_for(pairs.size(), ctx_for(pairs.size() * n_words), [&](std::size_t p) {
       const std::size_t i = pairs[p];
       subtract(large_of(i).hist.data(), small_of(i).hist.data(), large_of(i).hist.data(), n_words);
     });
@@ -551,7 +564,9 @@ class Grower {
         }
         std::vector<std::vector<std::uint32_t>> features(work.size());
         for (std::size_t i = 0; i < work.size(); ++i) features[i] = node_features(work[i].depth, work[i].id);
-        core::parallel_for(work.size(), ctx_, [&](std::size_t i) { forest_split(work[i], features[i], slots[i]); });
+        std::size_t units = 0;
+        for (std::size_t i = 0; i < work.size(); ++i) units += work[i].rows() * features[i].size() + 4 * kHistBins;
+        core::parallel_for(work.size(), ctx_for(units), [&](std::size_t i) { forest_split(work[i], features[i], slots[i]); });
       }
       if (work.front().id == 0) {
         out_.tree.cover[0] = static_cast<float>(finder_.cover(work.front().total));
@@ -586,6 +601,7 @@ class Grower {
   std::uint64_t key_;
   GrowWorkspace& ws_;
   const core::Context& ctx_;
+  const core::Context serial_{1};
   HistShape shape_;
   std::size_t threads_;
   bool all_features_ = true;
