@@ -47,6 +47,7 @@ inline std::int64_t pack_gh(std::int32_t g, std::int32_t h) {
 // Branch-free so that it vectorises: with e = exp(-|z|), p = 1 / (1 + e) and q = 1 - p =
 // e / (1 + e), swapped for z < 0; g = w (p - y) is written w ((1 - y) p - y q), which keeps full
 // precision when p is close to 1.
+template <std::size_t Words>
 __attribute__((target_clones("avx2", "default"))) void binary_block(
     const double* __restrict raw, const std::int32_t* __restrict labels, const double* __restrict weights,
     std::int64_t* __restrict packed, std::size_t begin, std::size_t end, std::uint32_t key, double g_inverse,
@@ -65,7 +66,8 @@ __attribute__((target_clones("avx2", "default"))) void binary_block(
     const std::uint32_t base = static_cast<std::uint32_t>(r) * 2u + key;
     const std::int32_t qg = stochastic_round(static_cast<double>(g) * g_inverse, hash32(base), levels);
     const std::int32_t qh = stochastic_round(static_cast<double>(h) * h_inverse, hash32(base + 1u), levels);
-    packed[r] = pack_gh(qg, qh);
+    packed[r * Words] = pack_gh(qg, qh);
+    if constexpr (Words == 2) packed[r * Words + 1] = 1;  // the row count, in the low channel
   }
 }
 
@@ -83,28 +85,19 @@ void compute_gradients(std::span<const double> raw, std::span<const std::int32_t
   const std::size_t blocks = (n + kBlock - 1) / kBlock;
   core::parallel_for(blocks, ctx, [&](std::size_t b) {
     const std::size_t begin = b * kBlock, end = std::min(n, begin + kBlock);
-    if (outputs == 1 && words == 1) {
-      binary_block(raw.data(), labels.data(), weights.data(), q.packed.data(), begin, end, key, g_inverse, h_inverse,
-                   levels);
+    if (outputs == 1) {
+      if (words == 1)
+        binary_block<1>(raw.data(), labels.data(), weights.data(), q.packed.data(), begin, end, key, g_inverse,
+                        h_inverse, levels);
+      else
+        binary_block<2>(raw.data(), labels.data(), weights.data(), q.packed.data(), begin, end, key, g_inverse,
+                        h_inverse, levels);
       return;
     }
     std::vector<float> e(outputs);
     for (std::size_t r = begin; r < end; ++r) {
       const double* z = raw.data() + r * outputs;
       const auto w = static_cast<float>(weights[r]);
-      if (outputs == 1) {
-        const auto zf = static_cast<float>(z[0]);
-        const float ex = fast_exp(-std::abs(zf));
-        const float p = zf >= 0.0f ? 1.0f / (1.0f + ex) : ex / (1.0f + ex);
-        const float qv = zf >= 0.0f ? ex / (1.0f + ex) : 1.0f / (1.0f + ex);
-        e[0] = labels[r] == 1 ? -qv : p;  // p - y
-        const float g = w * e[0], h = std::abs(w) * (p * qv);
-        const std::uint32_t base = static_cast<std::uint32_t>(r) * 2u + key;
-        q.packed[r * words] = pack_gh(stochastic_round(g * g_inverse, hash32(base), levels),
-                                      stochastic_round(h * h_inverse, hash32(base + 1u), levels));
-        q.packed[r * words + 1] = pack_gh(0, 1);
-        continue;
-      }
       double top = z[0];
       for (std::size_t k = 1; k < outputs; ++k) top = std::max(top, z[k]);
       float sum = 0.0f;
