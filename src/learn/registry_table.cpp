@@ -5,6 +5,7 @@
 #include "evclass/learn/registry.hpp"
 #include "learn/linear/logistic_regression_type.hpp"
 #include "learn/nn/mlp_type.hpp"
+#include "learn/nn/pnn_type.hpp"
 #include "learn/trees/tree_types.hpp"
 
 namespace evclass::learn {
@@ -16,6 +17,7 @@ const std::vector<ModelType>& registered_model_types() {
       trees::random_forest_type(),
       trees::adaboost_type(),
       nn::mlp_type(),
+      nn::pnn_type(),
   };
   return types;
 }

@@ -11,7 +11,8 @@ namespace {
 constexpr std::size_t kMaxGroups = 64;
 constexpr std::size_t kMaxGroupFloats = std::size_t{1} << 24;  ///< bounds groups × parameters (64 MiB)
 
-/// Copies rows.row(index[i]) for i in [begin, end) into the workspace's input block.
+/// Copies rows.row(index[i]) (and its conditioning values) for i in [begin, end) into the
+/// workspace's input blocks.
 void gather(const Rows& rows, std::span<const std::size_t> index, std::size_t begin, std::size_t end,
             Workspace<float>& ws) {
   const std::size_t d = rows.n_features;
@@ -19,6 +20,13 @@ void gather(const Rows& rows, std::span<const std::size_t> index, std::size_t be
     const float* from = rows.row(index[i]);
     float* to = ws.input_row(i - begin);
     for (std::size_t p = 0; p < d; ++p) to[p] = from[p];  // a few floats: no call to memcpy
+  }
+  const std::size_t c = rows.n_conditioning;
+  if (c == 0) return;
+  for (std::size_t i = begin; i < end; ++i) {
+    const float* from = rows.conditioning_row(index[i]);
+    float* to = ws.conditioning_row(i - begin);
+    for (std::size_t p = 0; p < c; ++p) to[p] = from[p];
   }
 }
 

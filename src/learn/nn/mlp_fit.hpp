@@ -3,6 +3,7 @@
 // stopping rules) and full-batch L-BFGS. Private to learn.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <vector>
 
@@ -24,6 +25,9 @@ struct FitData {
   std::vector<std::size_t> validation;    ///< indices into *validation_rows
   double mean_weight = 1.0;  ///< mean effective weight of the training rows (> 0): a batch of m rows has
                              ///< normaliser m × mean_weight, which is m for unit weights (scikit-learn)
+  /// Called before each epoch (1, 2, ...; lbfgs: once, with 1) and before the rows are shuffled;
+  /// may rewrite the values in *rows (the pnn draws the background's parameters here). May be empty.
+  std::function<void(int epoch)> before_epoch;
 };
 
 struct FitResult {
@@ -32,7 +36,7 @@ struct FitResult {
 };
 
 /// Independent random streams drawn from the model's seed.
-enum class Stream : std::uint64_t { init = 1, shuffle = 2, validation_split = 3, dropout = 4 };
+enum class Stream : std::uint64_t { init = 1, shuffle = 2, validation_split = 3, dropout = 4, background = 5 };
 [[nodiscard]] std::uint64_t stream_seed(std::uint64_t seed, Stream s);
 
 [[nodiscard]] FitResult fit_stochastic(const Shape& shape, const MlpOptions& o, const FitData& data,
@@ -40,7 +44,8 @@ enum class Stream : std::uint64_t { init = 1, shuffle = 2, validation_split = 3,
 [[nodiscard]] FitResult fit_lbfgs(const Shape& shape, const MlpOptions& o, const FitData& data,
                                   const core::Context& ctx, const ProgressFn& progress);
 
-/// Throws ConfigError if a loss or parameter is not finite (training diverged).
-void check_finite(double loss, double norm2, int iteration);
+/// Throws ConfigError (naming the model type) if a loss or parameter is not finite (training
+/// diverged).
+void check_finite(double loss, double norm2, int iteration, std::string_view model_type);
 
 }  // namespace evclass::learn::nn

@@ -30,6 +30,7 @@ class NetworkObjective final : public optim::Objective {
         data_(data),
         ctx_(ctx),
         gradient_(shape, o.activation, data.train.size(), false),
+        blocks_(shape.blocks()),
         params_(shape.size(), 0.0f),
         transposed_(shape.transposed_size()),
         rows_(static_cast<double>(data.train.size())),
@@ -53,21 +54,20 @@ class NetworkObjective final : public optim::Objective {
     grad.resize(dimension());
     const auto partials = gradient_.partials();
     Eigen::Index at = 0;
-    for (std::size_t l = 0; l < shape_.n_layers(); ++l) {
-      const std::size_t ld = shape_.ld(l + 1), n_out = shape_.units(l + 1);
-      const auto add = [&](std::size_t e, bool coef) {
-        double g = 0.0;
-        for (const float* p : partials) g += p[e];
-        const double w = params_[e];
-        if (coef) {
-          g += o_.alpha / rows_ * w;
-          norm2 += w * w;
+    for (const Shape::Block& b : blocks_) {
+      for (std::size_t r = 0; r < b.rows; ++r) {
+        for (std::size_t c = 0; c < b.cols; ++c) {
+          const std::size_t e = b.offset + r * b.ld + c;
+          double g = 0.0;
+          for (const float* p : partials) g += p[e];
+          const double w = params_[e];
+          if (b.coef) {
+            g += o_.alpha / rows_ * w;
+            norm2 += w * w;
+          }
+          grad[at++] = g;
         }
-        grad[at++] = g;
-      };
-      for (std::size_t p = 0; p < shape_.units(l); ++p)
-        for (std::size_t j = 0; j < n_out; ++j) add(shape_.coef_offset(l) + p * ld + j, true);
-      for (std::size_t j = 0; j < n_out; ++j) add(shape_.intercept_offset(l) + j, false);
+      }
     }
     const double value = loss_sum / normaliser_ + 0.5 * o_.alpha * norm2 / rows_;
     if (std::isfinite(value) && value < best_value_) {
@@ -77,26 +77,21 @@ class NetworkObjective final : public optim::Objective {
     return value;
   }
 
-  /// x (real parameters: per layer W row by row, then b) into a flat padded buffer.
+  /// x (real parameters: per layer W row by row, then b; then the conditioning matrices) into a
+  /// flat padded buffer.
   void unpack(const Eigen::VectorXd& x, std::vector<float>& params) const {
     Eigen::Index at = 0;
-    for (std::size_t l = 0; l < shape_.n_layers(); ++l) {
-      const std::size_t ld = shape_.ld(l + 1), n_out = shape_.units(l + 1);
-      for (std::size_t p = 0; p < shape_.units(l); ++p)
-        for (std::size_t j = 0; j < n_out; ++j) params[shape_.coef_offset(l) + p * ld + j] = static_cast<float>(x[at++]);
-      for (std::size_t j = 0; j < n_out; ++j) params[shape_.intercept_offset(l) + j] = static_cast<float>(x[at++]);
-    }
+    for (const Shape::Block& b : blocks_)
+      for (std::size_t r = 0; r < b.rows; ++r)
+        for (std::size_t c = 0; c < b.cols; ++c) params[b.offset + r * b.ld + c] = static_cast<float>(x[at++]);
   }
 
   [[nodiscard]] Eigen::VectorXd pack(const std::vector<float>& params) const {
     Eigen::VectorXd x(dimension());
     Eigen::Index at = 0;
-    for (std::size_t l = 0; l < shape_.n_layers(); ++l) {
-      const std::size_t ld = shape_.ld(l + 1), n_out = shape_.units(l + 1);
-      for (std::size_t p = 0; p < shape_.units(l); ++p)
-        for (std::size_t j = 0; j < n_out; ++j) x[at++] = params[shape_.coef_offset(l) + p * ld + j];
-      for (std::size_t j = 0; j < n_out; ++j) x[at++] = params[shape_.intercept_offset(l) + j];
-    }
+    for (const Shape::Block& b : blocks_)
+      for (std::size_t r = 0; r < b.rows; ++r)
+        for (std::size_t c = 0; c < b.cols; ++c) x[at++] = params[b.offset + r * b.ld + c];
     return x;
   }
 
@@ -111,6 +106,7 @@ class NetworkObjective final : public optim::Objective {
   const core::Context& ctx_;
   // The solver's interface is const; the buffers are scratch reused across evaluations.
   mutable BatchGradient gradient_;
+  std::vector<Shape::Block> blocks_;
   mutable std::vector<float> params_, transposed_;
   mutable int evaluations_ = 0;
   mutable double best_value_ = std::numeric_limits<double>::infinity();
@@ -122,6 +118,7 @@ class NetworkObjective final : public optim::Objective {
 
 FitResult fit_lbfgs(const Shape& shape, const MlpOptions& o, const FitData& data, const core::Context& ctx,
                     const ProgressFn& progress) {
+  if (data.before_epoch) data.before_epoch(1);
   NetworkObjective objective(shape, o, data, ctx);
   const Eigen::VectorXd x0 = objective.pack(glorot_init(shape, o.activation, stream_seed(o.seed, Stream::init)));
   nlohmann::json loss_curve = nlohmann::json::array();
@@ -150,7 +147,7 @@ FitResult fit_lbfgs(const Shape& shape, const MlpOptions& o, const FitData& data
     iterations = static_cast<int>(loss_curve.size());
     stop_reason = "max_fun";
   }
-  check_finite(value, x.size() ? x.squaredNorm() : 0.0, iterations);
+  check_finite(value, x.size() ? x.squaredNorm() : 0.0, iterations, o.type);
 
   FitResult out;
   out.params.assign(shape.size(), 0.0f);

@@ -53,54 +53,62 @@ std::string check_dropout(const nlohmann::json& v) {
 
 }  // namespace
 
+namespace nn {
+
+void add_mlp_params(ParamSchema& s) {
+  s.custom("hidden_layer_sizes", nlohmann::json::array({100}),
+           fmt::format("an integer in [1, {}] or an array of them (empty: no hidden layer)", kMaxUnits),
+           check_hidden_layer_sizes, "units of each hidden layer, e.g. [64, 32]");
+  s.choice("activation", "relu", {"identity", "logistic", "tanh", "relu"}, "activation of the hidden layers");
+  s.choice("solver", "adam", {"adam", "sgd", "lbfgs"},
+           "adam or sgd (mini-batches, one epoch per iteration), or lbfgs (full batch)");
+  s.number("alpha", 1e-4, NumberRange::at_least(0.0),
+           "L2 penalty: alpha/2 * (sum of squared coefficients) / (rows in the batch) is added to the loss");
+  s.custom("batch_size", "auto", "\"auto\" or an integer >= 1", check_batch_size,
+           "rows per mini-batch; \"auto\" = min(200, rows); clipped to the number of rows");
+  s.choice("learning_rate", "constant", {"constant", "invscaling", "adaptive"},
+           "sgd's schedule: constant; learning_rate_init / (t+1)^power_t with t the rows seen; or divided by 5 "
+           "when the stopping rule fires (until <= 1e-6)");
+  s.number("learning_rate_init", 1e-3, NumberRange::greater_than(0.0), "step size of adam and sgd");
+  s.number("power_t", 0.5, NumberRange::at_least(0.0), "exponent of sgd's invscaling schedule");
+  s.integer("max_iter", 200, NumberRange::between(1, 1e9),
+            "epochs for adam and sgd, iterations for lbfgs");
+  s.integer("max_fun", 15000, NumberRange::between(1, 1e9), "lbfgs: maximum loss evaluations");
+  s.boolean("shuffle", true, "shuffle the rows before every epoch (adam, sgd)");
+  s.custom("random_state", nullptr, "an integer >= 0, or unset for the run's seed", check_random_state,
+           "seed of the initial weights, the shuffling, the validation split and dropout");
+  s.number("tol", 1e-4, NumberRange::at_least(0.0),
+           "stop when the loss (or the validation score) has not improved by tol for n_iter_no_change epochs; "
+           "lbfgs: stop when the largest gradient entry (in absolute value) is <= tol");
+  s.integer("n_iter_no_change", 10, NumberRange::between(1, 1e9), "epochs without improvement before stopping");
+  s.number("momentum", 0.9, NumberRange::between(0.0, 1.0), "sgd's momentum");
+  s.boolean("nesterovs_momentum", true, "sgd: Nesterov's momentum");
+  s.boolean("early_stopping", false,
+            "adam, sgd: stop on the validation score (weighted accuracy) instead of the training loss, and keep "
+            "the best epoch's weights; validates on the run's validation rows, or on validation_fraction of "
+            "the training rows");
+  s.number("validation_fraction", 0.1, NumberRange{0.0, 1.0, true, true},
+           "share of the training rows held out (stratified) for early stopping when the run has no "
+           "validation rows");
+  s.number("beta_1", 0.9, NumberRange{0.0, 1.0, false, true}, "adam: decay of the first-moment estimate");
+  s.number("beta_2", 0.999, NumberRange{0.0, 1.0, false, true}, "adam: decay of the second-moment estimate");
+  s.number("epsilon", 1e-8, NumberRange::greater_than(0.0), "adam: added to the denominator");
+  s.custom("class_weight", nullptr, kClassWeightAllowed, check_class_weight_spec,
+           "multiplies each row's weight by its class's weight");
+  s.custom("dropout", 0.0,
+           fmt::format("a number in [0, {}], or an array with one such number per hidden layer", kMaxDropout),
+           check_dropout, "evclass: inverted dropout rate of the hidden layers while training (0 = off)");
+  s.number("weight_decay", 0.0, NumberRange::at_least(0.0),
+           "evclass: decoupled weight decay (as AdamW): w -= learning_rate * weight_decay * w every step, "
+           "coefficients only (0 = off)");
+}
+
+}  // namespace nn
+
 const ParamSchema& mlp_schema() {
   static const ParamSchema schema = [] {
     ParamSchema s(std::string{nn::kMlpType});
-    s.custom("hidden_layer_sizes", nlohmann::json::array({100}),
-             fmt::format("an integer in [1, {}] or an array of them (empty: no hidden layer)", kMaxUnits),
-             check_hidden_layer_sizes, "units of each hidden layer, e.g. [64, 32]");
-    s.choice("activation", "relu", {"identity", "logistic", "tanh", "relu"}, "activation of the hidden layers");
-    s.choice("solver", "adam", {"adam", "sgd", "lbfgs"},
-             "adam or sgd (mini-batches, one epoch per iteration), or lbfgs (full batch)");
-    s.number("alpha", 1e-4, NumberRange::at_least(0.0),
-             "L2 penalty: alpha/2 * (sum of squared coefficients) / (rows in the batch) is added to the loss");
-    s.custom("batch_size", "auto", "\"auto\" or an integer >= 1", check_batch_size,
-             "rows per mini-batch; \"auto\" = min(200, rows); clipped to the number of rows");
-    s.choice("learning_rate", "constant", {"constant", "invscaling", "adaptive"},
-             "sgd's schedule: constant; learning_rate_init / (t+1)^power_t with t the rows seen; or divided by 5 "
-             "when the stopping rule fires (until <= 1e-6)");
-    s.number("learning_rate_init", 1e-3, NumberRange::greater_than(0.0), "step size of adam and sgd");
-    s.number("power_t", 0.5, NumberRange::at_least(0.0), "exponent of sgd's invscaling schedule");
-    s.integer("max_iter", 200, NumberRange::between(1, 1e9),
-              "epochs for adam and sgd, iterations for lbfgs");
-    s.integer("max_fun", 15000, NumberRange::between(1, 1e9), "lbfgs: maximum loss evaluations");
-    s.boolean("shuffle", true, "shuffle the rows before every epoch (adam, sgd)");
-    s.custom("random_state", nullptr, "an integer >= 0, or unset for the run's seed", check_random_state,
-             "seed of the initial weights, the shuffling, the validation split and dropout");
-    s.number("tol", 1e-4, NumberRange::at_least(0.0),
-             "stop when the loss (or the validation score) has not improved by tol for n_iter_no_change epochs; "
-             "lbfgs: stop when the largest gradient entry (in absolute value) is <= tol");
-    s.integer("n_iter_no_change", 10, NumberRange::between(1, 1e9), "epochs without improvement before stopping");
-    s.number("momentum", 0.9, NumberRange::between(0.0, 1.0), "sgd's momentum");
-    s.boolean("nesterovs_momentum", true, "sgd: Nesterov's momentum");
-    s.boolean("early_stopping", false,
-              "adam, sgd: stop on the validation score (weighted accuracy) instead of the training loss, and keep "
-              "the best epoch's weights; validates on the run's validation rows, or on validation_fraction of "
-              "the training rows");
-    s.number("validation_fraction", 0.1, NumberRange{0.0, 1.0, true, true},
-             "share of the training rows held out (stratified) for early stopping when the run has no "
-             "validation rows");
-    s.number("beta_1", 0.9, NumberRange{0.0, 1.0, false, true}, "adam: decay of the first-moment estimate");
-    s.number("beta_2", 0.999, NumberRange{0.0, 1.0, false, true}, "adam: decay of the second-moment estimate");
-    s.number("epsilon", 1e-8, NumberRange::greater_than(0.0), "adam: added to the denominator");
-    s.custom("class_weight", nullptr, kClassWeightAllowed, check_class_weight_spec,
-             "multiplies each row's weight by its class's weight");
-    s.custom("dropout", 0.0,
-             fmt::format("a number in [0, {}], or an array with one such number per hidden layer", kMaxDropout),
-             check_dropout, "evclass: inverted dropout rate of the hidden layers while training (0 = off)");
-    s.number("weight_decay", 0.0, NumberRange::at_least(0.0),
-             "evclass: decoupled weight decay (as AdamW): w -= learning_rate * weight_decay * w every step, "
-             "coefficients only (0 = off)");
+    nn::add_mlp_params(s);
     return s;
   }();
   return schema;
@@ -108,16 +116,12 @@ const ParamSchema& mlp_schema() {
 
 namespace nn {
 
-namespace {
-
-[[noreturn]] void fail(std::string_view parameter, const std::string& why) {
-  throw ConfigError(fmt::format("model '{}': hyper-parameter {} {}", kMlpType, parameter, why));
-}
-
-}  // namespace
-
-MlpOptions read_mlp_options(const nlohmann::json& p, const TrainData& data) {
+MlpOptions read_mlp_options(const nlohmann::json& p, const TrainData& data, std::string_view type) {
+  const auto fail = [type](std::string_view parameter, const std::string& why) {
+    throw ConfigError(fmt::format("model '{}': hyper-parameter {} {}", type, parameter, why));
+  };
   MlpOptions o;
+  o.type = type;
   const auto& hidden = p.at("hidden_layer_sizes");
   if (hidden.is_array()) {
     for (const auto& u : hidden) o.hidden.push_back(u.get<std::size_t>());

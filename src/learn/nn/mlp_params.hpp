@@ -12,6 +12,7 @@
 
 #include "evclass/learn/data.hpp"
 #include "evclass/learn/mlp.hpp"
+#include "evclass/learn/params.hpp"
 #include "learn/nn/optimizer.hpp"
 
 namespace evclass::learn::nn {
@@ -19,6 +20,7 @@ namespace evclass::learn::nn {
 inline constexpr std::string_view kMlpType = "mlp";
 
 struct MlpOptions {
+  std::string_view type = kMlpType;  ///< the model type named in error messages ("mlp", "pnn")
   std::vector<std::size_t> hidden;  ///< units of each hidden layer (may be empty)
   MlpActivation activation = MlpActivation::relu;
   Solver solver = Solver::adam;
@@ -36,9 +38,13 @@ struct MlpOptions {
   std::uint64_t seed = 0;
 };
 
-/// The options of `resolved` (mlp_schema().resolve() output). Throws ConfigError naming the
-/// parameter for combinations the schema cannot check alone (a dropout list of the wrong length,
-/// dropout or weight_decay with lbfgs).
-[[nodiscard]] MlpOptions read_mlp_options(const nlohmann::json& resolved, const TrainData& data);
+/// Declares every hyper-parameter of "mlp" in `schema` (the pnn's schema starts with them too).
+void add_mlp_params(ParamSchema& schema);
+
+/// The options of `resolved` (the output of a schema made by add_mlp_params(), plus any other
+/// parameters). Throws ConfigError naming the parameter and `type` for combinations the schema
+/// cannot check alone (a dropout list of the wrong length, dropout or weight_decay with lbfgs).
+[[nodiscard]] MlpOptions read_mlp_options(const nlohmann::json& resolved, const TrainData& data,
+                                          std::string_view type = kMlpType);
 
 }  // namespace evclass::learn::nn

@@ -26,11 +26,11 @@ std::uint64_t stream_seed(std::uint64_t seed, Stream s) {
   return core::mix_key(seed, 0x6d6c70 /* "mlp" */, static_cast<std::uint64_t>(s));
 }
 
-void check_finite(double loss, double norm2, int iteration) {
+void check_finite(double loss, double norm2, int iteration, std::string_view model_type) {
   if (std::isfinite(loss) && std::isfinite(norm2)) return;
   throw ConfigError(fmt::format("model '{}': training diverged at iteration {} (loss {}, ||W||^2 {}); lower "
                                 "learning_rate_init, scale the features (scaler = \"standard\"), or check the "
-                                "event weights", kMlpType, iteration, loss, norm2));
+                                "event weights", model_type, iteration, loss, norm2));
 }
 
 namespace {
@@ -88,6 +88,7 @@ FitResult fit_stochastic(const Shape& shape, const MlpOptions& o, const FitData&
 
   while (epoch < o.max_iter) {
     ++epoch;
+    if (data.before_epoch) data.before_epoch(epoch);
     if (o.shuffle)
       for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[shuffler.below(i)]);
     double accumulated = 0.0;
@@ -110,7 +111,7 @@ FitResult fit_stochastic(const Shape& shape, const MlpOptions& o, const FitData&
       ++dropout.step;
     }
     const double loss = accumulated / static_cast<double>(n);
-    check_finite(loss, norm2, epoch);
+    check_finite(loss, norm2, epoch, o.type);
     loss_curve.push_back(loss);
     seen += n;
     if (o.early_stopping) {

@@ -13,13 +13,22 @@
 
 namespace evclass::learn::nn {
 
-Shape::Shape(std::vector<std::size_t> units) : units_(std::move(units)) {
+Shape::Shape(std::vector<std::size_t> units, std::size_t n_conditioning)
+    : units_(std::move(units)), n_conditioning_(n_conditioning), padded_conditioning_(padded(n_conditioning)) {
   EVC_ASSERT(units_.size() >= 2, "a network has an input and an output layer");
+  EVC_ASSERT(n_conditioning_ == 0 || units_.size() >= 3, "conditioning acts on hidden layers");
   for (auto u : units_) EVC_ASSERT(u >= 1, "every layer has at least one unit");
   for (auto u : units_) ld_.push_back(padded(u));
   for (std::size_t l = 0; l < n_layers(); ++l) {
     coef_offset_.push_back(size_);
     size_ += coef_size(l) + ld_[l + 1];
+  }
+  film_offset_.assign(n_layers(), 0);
+  if (n_conditioning_ > 0) {
+    for (std::size_t h = 1; h < n_layers(); ++h) {
+      film_offset_[h] = size_;
+      size_ += 2 * n_conditioning_ * ld_[h];
+    }
   }
   transposed_offset_.assign(n_layers(), 0);
   for (std::size_t l = 1; l < n_layers(); ++l) {
@@ -30,8 +39,23 @@ Shape::Shape(std::vector<std::size_t> units) : units_(std::move(units)) {
 
 std::size_t Shape::n_parameters() const {
   std::size_t n = 0;
-  for (std::size_t l = 0; l < n_layers(); ++l) n += (units_[l] + 1) * units_[l + 1];
+  for (const Block& b : blocks()) n += b.rows * b.cols;
   return n;
+}
+
+std::vector<Shape::Block> Shape::blocks() const {
+  std::vector<Block> out;
+  for (std::size_t l = 0; l < n_layers(); ++l) {
+    out.push_back({coef_offset(l), units_[l], units_[l + 1], ld_[l + 1], true});
+    out.push_back({intercept_offset(l), 1, units_[l + 1], ld_[l + 1], false});
+  }
+  if (n_conditioning_ > 0) {
+    for (std::size_t h = 1; h < n_layers(); ++h) {
+      out.push_back({gamma_offset(h), n_conditioning_, units_[h], ld_[h], true});
+      out.push_back({beta_offset(h), n_conditioning_, units_[h], ld_[h], true});
+    }
+  }
+  return out;
 }
 
 template <class T>
@@ -53,13 +77,17 @@ bool Dropout::active() const {
 
 template <class T>
 Workspace<T>::Workspace(const Shape& shape, std::size_t max_rows, bool with_dropout, bool with_gradient)
-    : max_rows_(max_rows), ld0_(shape.ld(0)) {
+    : max_rows_(max_rows), ld0_(shape.ld(0)), ld_theta_(shape.ld_conditioning()) {
   const std::size_t n_layers = shape.n_layers();
+  const bool conditioned = shape.n_conditioning() > 0;
   act_.resize(n_layers + 1);
   delta_.resize(n_layers + 1);
   kept_.resize(n_layers + 1);
   mask_.resize(n_layers + 1);
+  gamma_.resize(n_layers + 1);
+  film_.resize(n_layers + 1);
   dropped_.assign(n_layers + 1, false);
+  std::size_t widest = 0;
   for (std::size_t l = 0; l <= n_layers; ++l) {
     act_[l].assign(max_rows * shape.ld(l), T(0));
     if (l > 0 && with_gradient) delta_[l].assign(max_rows * shape.ld(l), T(0));
@@ -67,7 +95,14 @@ Workspace<T>::Workspace(const Shape& shape, std::size_t max_rows, bool with_drop
       kept_[l].assign(max_rows * shape.ld(l), T(0));
       mask_[l].assign(max_rows * shape.ld(l), T(0));
     }
+    if (conditioned && l > 0 && l < n_layers) {
+      gamma_[l].assign(max_rows * shape.ld(l), T(0));
+      film_[l].assign(max_rows * shape.ld(l), T(0));
+      widest = std::max(widest, shape.ld(l));
+    }
   }
+  if (conditioned) theta_.assign(max_rows * ld_theta_, T(0));
+  if (conditioned && with_gradient) scratch_.assign(max_rows * widest, T(0));
 }
 
 template <class T>
@@ -99,6 +134,22 @@ void make_dropout_mask(const Dropout& dropout, std::size_t layer, std::size_t un
   for (std::size_t e = 0; e < m * ld; ++e) kept[e] = act[e] * mask[e];
 }
 
+/// The affine conditioning of m rows of hidden layer h, before its activation: z (in `z`, the
+/// layer's pre-activations) becomes z * (1 + theta·G) + theta·B; `gamma` keeps theta·G and
+/// `saved` the unconditioned z (both for the gradient).
+template <class T>
+void condition(const Shape& shape, std::size_t h, const T* params, const T* theta, std::size_t m, T* z, T* gamma,
+               T* saved) {
+  const std::size_t ld = shape.ld(h), p = shape.n_conditioning(), ld_theta = shape.ld_conditioning();
+  matmul(theta, ld_theta, false, params + shape.gamma_offset(h), ld, MatmulStart::zero, nullptr, gamma, ld, m, p);
+  matmul(theta, ld_theta, false, params + shape.beta_offset(h), ld, MatmulStart::zero, nullptr, saved, ld, m, p);
+  for (std::size_t e = 0; e < m * ld; ++e) {
+    const T shift = saved[e];
+    saved[e] = z[e];
+    z[e] = z[e] * (T(1) + gamma[e]) + shift;
+  }
+}
+
 }  // namespace
 
 template <class T>
@@ -114,10 +165,13 @@ const T* Workspace<T>::forward(const Shape& shape, MlpActivation f, const T* par
     matmul(layer_input(l), shape.ld(l), false, params + shape.coef_offset(l), shape.ld(l + 1), MatmulStart::row,
            params + shape.intercept_offset(l), act_[l + 1].data(), shape.ld(l + 1), m, shape.units(l));
     if (l + 1 == n_layers) break;
+    if (!film_[l + 1].empty())
+      condition(shape, l + 1, params, theta_.data(), m, act_[l + 1].data(), gamma_[l + 1].data(), film_[l + 1].data());
     apply_hidden(f, act_[l + 1].data(), m * shape.ld(l + 1));
+    const T* output = act_[l + 1].data();
     dropped_[l + 1] = use_dropout && dropout->rate[l] > 0.0;
     if (dropped_[l + 1])
-      make_dropout_mask(*dropout, l + 1, shape.units(l + 1), shape.ld(l + 1), m, first_row, act_[l + 1].data(),
+      make_dropout_mask(*dropout, l + 1, shape.units(l + 1), shape.ld(l + 1), m, first_row, output,
                         mask_[l + 1].data(), kept_[l + 1].data());
   }
   apply_output(act_[n_layers].data(), m, shape.ld(n_layers), shape.n_outputs());
@@ -183,6 +237,20 @@ double Workspace<T>::backward(const Shape& shape, MlpActivation f, const T* tran
       for (std::size_t e = 0; e < m * ld_here; ++e) d_here[e] *= mask[e];
     }
     multiply_derivative(f, act_[l].data(), d_here, m * ld_here);
+    if (!film_[l].empty()) {
+      // d_here is d loss / d z'_l (the conditioned pre-activations): dG_l (+)= theta^T · (z * d_here),
+      // dB_l (+)= theta^T · d_here, and d loss / d z_l = d_here * (1 + gamma_l).
+      const std::size_t p = shape.n_conditioning();
+      const T* z = film_[l].data();
+      for (std::size_t e = 0; e < m * ld_here; ++e) scratch_[e] = z[e] * d_here[e];
+      const MatmulStart start = accumulate ? MatmulStart::accumulate : MatmulStart::zero;
+      matmul(theta_.data(), ld_theta_, true, scratch_.data(), ld_here, start, nullptr, grad + shape.gamma_offset(l),
+             ld_here, p, m);
+      matmul(theta_.data(), ld_theta_, true, d_here, ld_here, start, nullptr, grad + shape.beta_offset(l), ld_here, p,
+             m);
+      const T* gamma = gamma_[l].data();
+      for (std::size_t e = 0; e < m * ld_here; ++e) d_here[e] *= T(1) + gamma[e];
+    }
   }
   return loss;
 }
@@ -204,13 +272,32 @@ std::vector<float> glorot_init(const Shape& shape, MlpActivation f, std::uint64_
   return params;
 }
 
-Predictor::Predictor(Shape shape, MlpActivation f, std::vector<float> params)
-    : shape_(std::move(shape)), activation_(f), params_(std::move(params)) {
+std::vector<float> pad_layers(const Shape& shape, const std::vector<MlpModel::Layer>& layers) {
+  EVC_ASSERT(layers.size() == shape.n_layers(), "one layer per weight layer of the shape");
+  std::vector<float> padded(shape.size(), 0.0f);
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const MlpModel::Layer& layer = layers[l];
+    EVC_ASSERT(layer.n_in == shape.units(l) && layer.n_out == shape.units(l + 1), "layers chain through the shape");
+    EVC_ASSERT(layer.coef.size() == layer.n_in * layer.n_out && layer.intercept.size() == layer.n_out,
+               "layer arrays fit their sizes");
+    const std::size_t ld = shape.ld(l + 1);
+    for (std::size_t p = 0; p < layer.n_in; ++p)
+      for (std::size_t j = 0; j < layer.n_out; ++j)
+        padded[shape.coef_offset(l) + p * ld + j] = layer.coef[p * layer.n_out + j];
+    for (std::size_t j = 0; j < layer.n_out; ++j) padded[shape.intercept_offset(l) + j] = layer.intercept[j];
+  }
+  return padded;
+}
+
+Predictor::Predictor(Shape shape, MlpActivation f, std::vector<float> params, InputMap map)
+    : shape_(std::move(shape)), activation_(f), params_(std::move(params)), map_(std::move(map)) {
   EVC_ASSERT(params_.size() == shape_.size(), "parameter buffer does not fit the shape");
+  EVC_ASSERT(map_.inputs.empty() || map_.inputs.size() == shape_.n_inputs(), "one column per network input");
+  EVC_ASSERT(map_.conditioning.size() == shape_.n_conditioning(), "one column per conditioning value");
 }
 
 void Predictor::predict(const FeatureMatrix& x, std::span<float> out, const core::Context& ctx) const {
-  EVC_ASSERT(x.cols == shape_.n_inputs(), "feature count checked by the model");
+  EVC_ASSERT(!map_.inputs.empty() || x.cols == shape_.n_inputs(), "feature count checked by the model");
   const std::size_t n_out = shape_.n_outputs();
   EVC_ASSERT(out.size() == x.rows * n_out, "output span must hold rows × n_outputs() scores");
   // Blocks of rows shared among a few tasks per thread, each with one workspace. A row's scores
@@ -224,9 +311,22 @@ void Predictor::predict(const FeatureMatrix& x, std::span<float> out, const core
     for (std::size_t block = task * n_blocks / n_tasks; block < (task + 1) * n_blocks / n_tasks; ++block) {
       const std::size_t begin = block * kRows;
       const std::size_t m = std::min(kRows, x.rows - begin);
-      for (std::size_t p = 0; p < x.cols; ++p) {
-        const float* column = x.data.data() + p * x.rows + begin;
-        for (std::size_t i = 0; i < m; ++i) ws.input_row(i)[p] = column[i];
+      if (map_.inputs.empty()) {
+        for (std::size_t p = 0; p < x.cols; ++p) {
+          const float* column = x.data.data() + p * x.rows + begin;
+          for (std::size_t i = 0; i < m; ++i) ws.input_row(i)[p] = column[i];
+        }
+      } else {
+        for (std::size_t p = 0; p < map_.inputs.size(); ++p) {
+          const ColumnMap& c = map_.inputs[p];
+          const float* column = x.data.data() + c.column * x.rows + begin;
+          for (std::size_t i = 0; i < m; ++i) ws.input_row(i)[p] = c.apply(column[i]);
+        }
+      }
+      for (std::size_t p = 0; p < map_.conditioning.size(); ++p) {
+        const ColumnMap& c = map_.conditioning[p];
+        const float* column = x.data.data() + c.column * x.rows + begin;
+        for (std::size_t i = 0; i < m; ++i) ws.conditioning_row(i)[p] = c.apply(column[i]);
       }
       const float* probs = ws.forward(shape_, activation_, params_.data(), m);
       for (std::size_t i = 0; i < m; ++i)

@@ -27,6 +27,11 @@ StochasticOptimizer::StochasticOptimizer(const Shape& shape, const OptimizerSett
     add(shape.coef_offset(l), shape.intercept_offset(l), true);
     add(shape.intercept_offset(l), shape.intercept_offset(l) + shape.ld(l + 1), false);
   }
+  // The conditioning matrices G, B (after the layers, to the end of the buffer) are coefficients.
+  if (shape.n_conditioning() > 0) {
+    for (std::size_t b = shape.gamma_offset(1); b < shape.size(); b += kBlock)
+      blocks_.push_back({b, std::min(shape.size(), b + kBlock), true});
+  }
 }
 
 namespace {
@@ -147,6 +152,8 @@ double coef_norm2(const Shape& shape, std::span<const float> params) {
   for (std::size_t l = 0; l < shape.n_layers(); ++l)
     for (std::size_t e = shape.coef_offset(l); e < shape.intercept_offset(l); ++e)
       sum += static_cast<double>(params[e]) * params[e];
+  if (shape.n_conditioning() > 0)
+    for (std::size_t e = shape.gamma_offset(1); e < shape.size(); ++e) sum += static_cast<double>(params[e]) * params[e];
   return sum;
 }
 

@@ -60,7 +60,8 @@ class StochasticOptimizer {
   std::vector<Block> blocks_;
 };
 
-/// ||W||^2 over the coefficients (not the intercepts) of a flat parameter buffer.
+/// ||W||^2 over the coefficients (weights and conditioning matrices, not the intercepts) of a flat
+/// parameter buffer.
 [[nodiscard]] double coef_norm2(const Shape& shape, std::span<const float> params);
 
 }  // namespace evclass::learn::nn

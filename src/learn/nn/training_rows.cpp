@@ -7,7 +7,6 @@
 
 #include "evclass/core/error.hpp"
 #include "evclass/core/random.hpp"
-#include "learn/nn/mlp_params.hpp"
 
 namespace evclass::learn::nn {
 
@@ -31,7 +30,7 @@ Rows copy_rows(const TrainData& data, const std::vector<double>& class_multiplie
 }
 
 void split_validation(const Rows& rows, double fraction, std::uint64_t seed, std::vector<std::size_t>& train,
-                      std::vector<std::size_t>& validation) {
+                      std::vector<std::size_t>& validation, std::string_view model_type) {
   train.clear();
   validation.clear();
   std::int32_t n_classes = 0;
@@ -51,7 +50,7 @@ void split_validation(const Rows& rows, double fraction, std::uint64_t seed, std
   if (train.empty() || validation.empty())
     throw ConfigError(fmt::format("model '{}': early stopping needs validation rows: validation_fraction = {} of {} "
                                   "rows leaves none on one side (give the run validation rows, or change "
-                                  "validation_fraction)", kMlpType, fraction, rows.size()));
+                                  "validation_fraction)", model_type, fraction, rows.size()));
 }
 
 }  // namespace evclass::learn::nn
