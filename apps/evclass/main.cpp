@@ -108,6 +108,9 @@ int main(int argc, char** argv) {
   cmd_apply->add_option("--out", apply.out_dir, "Output folder for <file>_scores.root (default: .)");
   cmd_apply->add_option("--tree", apply.tree, "Tree to score (default: the one the model was trained on)");
   cmd_apply->add_option("--threads", apply.threads, "Threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  std::string apply_parameter;
+  cmd_apply->add_option("--parameter", apply_parameter,
+                        "Score at these values of a parameter feature: NAME=V1,V2,... (e.g. mass=500,1000)");
 
   evclass::api::DemoOptions demo;
   auto* cmd_demo = app.add_subcommand("demo", "Generate the Z' samples, train, evaluate and apply (the main job)");
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*cmd_apply) {
+      if (!apply_parameter.empty()) evclass::api::parse_parameter_option(apply_parameter, apply);
       (void)evclass::api::apply(apply, std::cout);
       return 0;
     }

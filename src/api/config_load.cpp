@@ -72,6 +72,25 @@ void check_unique_names(const Config& config, const std::string& file) {
   (void)file;
 }
 
+// A parametric study (train_at, leave_out) trains on signal events at some parameter values:
+// it needs exactly one [features] parameter and a signal class. A pnn model that does not name
+// its parameters takes those of [features].
+void check_parametric(Config& config) {
+  for (auto& m : config.models) {
+    if (m.type == "pnn" && !m.params.contains("parameters") && !config.features.parameters.empty())
+      m.params["parameters"] = config.features.parameters;
+    if (m.train_at.empty() && m.leave_out.empty()) continue;
+    const char* key = m.train_at.empty() ? "leave_out" : "train_at";
+    if (config.features.parameters.size() != 1)
+      fail_at(m.where, fmt::format("model '{}'.{}", m.name, key),
+              fmt::format("needs exactly one parameter in [features] parameters (it has {}), e.g. parameters = [\"mass\"]",
+                          config.features.parameters.size()));
+    if (config.classes.size() != 2 || config.classes[1] != "signal")
+      fail_at(m.where, fmt::format("model '{}'.{}", m.name, key),
+              "selects signal events by their parameter value: the run needs the classes background and signal");
+  }
+}
+
 void check_classes(Config& config, const TableReader& root) {
   config.classes = collect_classes(config.samples);
   if (config.classes.size() < 2) {
@@ -165,6 +184,7 @@ Config parse_config(std::string_view text, std::string_view source_name, const s
 
   check_unique_names(config, file);
   check_classes(config, root);
+  check_parametric(config);
   return config;
 }
 

@@ -62,9 +62,13 @@ ModelConfig parse_model(const TableReader& table) {
   }
   model.type = *type;
   model.name = table.get_string("name").value_or(model.type);
+  model.train_at = table.get_number_list("train_at", Range::any()).value_or(std::vector<double>{});
+  model.leave_out = table.get_number_list("leave_out", Range::any()).value_or(std::vector<double>{});
+  if (!model.train_at.empty() && !model.leave_out.empty())
+    table.fail_key("leave_out", "give either train_at (train only at these parameter values) or leave_out, not both");
   for (auto&& [k, v] : table.table()) {
     const std::string key(k.str());
-    if (key == "name" || key == "type") continue;
+    if (key == "name" || key == "type" || key == "train_at" || key == "leave_out") continue;
     model.params[key] = to_json(v, table.path_of(key), table.file());
     model.param_positions[key] = to_position(table.file(), v.source());
   }

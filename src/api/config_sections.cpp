@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "api/config_sections.hpp"
+
+#include "evclass/core/text.hpp"
 #include "evclass/core/error.hpp"
 
 namespace evclass::api::detail {
@@ -18,7 +20,7 @@ const std::vector<std::string> kTopLevelKeys = {"run",   "sample",        "selec
                                                 "model", "evaluation",    "output"};
 const std::vector<std::string> kRunKeys = {"name", "seed", "threads", "output"};
 const std::vector<std::string> kSelectionKeys = {"common", "class"};
-const std::vector<std::string> kFeaturesKeys = {"use", "spectators", "missing_index", "dtype"};
+const std::vector<std::string> kFeaturesKeys = {"use", "spectators", "missing_index", "dtype", "parameters"};
 const std::vector<std::string> kWeightsKeys = {"expression", "luminosity_fb", "negative", "class_balance",
                                                "train_weighted"};
 const std::vector<std::string> kSplitKeys = {"method", "train",           "validation",
@@ -108,6 +110,24 @@ FeaturesConfig parse_features(const TableReader& table) {
       table.get_choice<MissingIndex>("missing_index", {{"nan", MissingIndex::nan}, {"zero", MissingIndex::zero}})
           .value_or(MissingIndex::nan);
   features.dtype = table.get_choice<std::string>("dtype", {{"float32", "float32"}}).value_or("float32");
+  features.parameters = table.get_string_list("parameters").value_or(std::vector<std::string>{});
+  for (std::size_t i = 0; i < features.parameters.size(); ++i) {
+    const std::string& p = features.parameters[i];
+    std::vector<std::string> names;
+    bool found = false;
+    for (const auto& f : features.use) {
+      names.push_back(f.text);
+      found = found || f.text == p;
+    }
+    if (!found) {
+      std::string problem = fmt::format("\"{}\" is not one of the features in use (a parameter is a feature the models "
+                                        "take as input)", p);
+      if (auto hint = core::did_you_mean(p, names); !hint.empty()) problem += "; " + hint;
+      table.fail_key("parameters", problem);
+    }
+    for (std::size_t j = 0; j < i; ++j)
+      if (features.parameters[j] == p) table.fail_key("parameters", fmt::format("\"{}\" is listed twice", p));
+  }
   return features;
 }
 

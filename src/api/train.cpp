@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -14,6 +15,7 @@
 #include "api/events.hpp"
 #include "api/model_file.hpp"
 #include "api/model_metrics.hpp"
+#include "api/parametric.hpp"
 #include "api/run_outputs.hpp"
 #include "api/split.hpp"
 #include "api/training_set.hpp"
@@ -122,6 +124,67 @@ void predict_into(const learn::Model& model, const Subset& s, std::size_t nf, co
   model.predict({scaled, s.rows.size(), nf}, out, ctx);
 }
 
+// The AUC of a model's by_parameter list at `value` (NaN when it has none there).
+double auc_at(const nlohmann::json& points, double value) {
+  for (const auto& point : points)
+    if (point.contains("value") && point.at("value").get<double>() == value) return point.at("auc").get<double>();
+  return std::nan("");
+}
+
+// The AUC of every model at every parameter value: printed, and written to
+// auc_by_parameter.csv (parameter, value, one column per model, then `dedicated`: at each value,
+// the model trained at that value alone, train_at = [value], when the run has one).
+void write_parameter_table(const Config& config, const nlohmann::json& model_metrics, const std::filesystem::path& dir,
+                           Log& log) {
+  const auto dedicated_at = [&](double v) -> const nlohmann::json* {
+    for (const auto& m : model_metrics)
+      for (const auto& mc : config.models)
+        if (mc.name == m.at("name") && mc.train_at.size() == 1 && mc.train_at.front() == v) return &m;
+    return nullptr;
+  };
+  const bool any_dedicated = std::any_of(config.models.begin(), config.models.end(),
+                                         [](const ModelConfig& mc) { return mc.train_at.size() == 1; });
+  std::string csv = "parameter,value";
+  for (const auto& m : model_metrics) csv += fmt::format(",{}", m.at("name").get<std::string>());
+  if (any_dedicated) csv += ",dedicated";
+  csv += "\n";
+  const auto cell = [](double auc) { return std::isnan(auc) ? std::string(",") : fmt::format(",{}", auc); };
+  for (const auto& parameter : config.features.parameters) {
+    std::vector<double> values;
+    for (const auto& m : model_metrics)
+      for (const auto& point : m.at("by_parameter").at(parameter))
+        if (point.contains("value") && std::find(values.begin(), values.end(), point.at("value").get<double>()) == values.end())
+          values.push_back(point.at("value").get<double>());
+    std::sort(values.begin(), values.end());
+    std::string header = fmt::format("{:<12}", parameter);
+    for (const auto& m : model_metrics) header += fmt::format(" {:>18}", m.at("name").get<std::string>());
+    if (any_dedicated) header += fmt::format(" {:>18}", "dedicated");
+    log.line("");
+    log.line("test AUC at each {} (background scored at that value):", parameter);
+    log.line("{}", header);
+    for (const double v : values) {
+      std::string line = fmt::format("{:<12g}", v);
+      csv += fmt::format("{},{}", parameter, v);
+      for (const auto& m : model_metrics) {
+        const double auc = auc_at(m.at("by_parameter").at(parameter), v);
+        line += fmt::format(" {:>18.4f}", auc);
+        csv += cell(auc);
+      }
+      if (any_dedicated) {
+        const nlohmann::json* d = dedicated_at(v);
+        const double auc = d ? auc_at(d->at("by_parameter").at(parameter), v) : std::nan("");
+        line += fmt::format(" {:>18.4f}", auc);
+        csv += cell(auc);
+      }
+      log.line("{}", line);
+      csv += "\n";
+    }
+  }
+  core::AtomicFile f((dir / "auc_by_parameter.csv").string());
+  f.write(csv);
+  f.commit();
+}
+
 }  // namespace
 
 TrainResult train(const TrainOptions& options, std::ostream& out) {
@@ -198,7 +261,18 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
     std::vector<float>& tscores = test_scores[mi].values;
     std::vector<float>& rscores = train_scores[mi].values;
     test_scores[mi].outputs = train_scores[mi].outputs = outputs;
-    const auto fit = [&](const Subset& s, const Subset* val) {
+    const bool study = !mc.train_at.empty() || !mc.leave_out.empty();
+    const std::size_t study_column = study ? detail::parameter_column(config, config.features.parameters.front()) : 0;
+    const auto fit = [&](const Subset& all_events, const Subset* all_val) {
+      // A parametric study model trains on some parameter values only (parametric.hpp).
+      Subset study_events, study_val;
+      if (study) {
+        study_events = detail::parametric_training_set(all_events, mc, study_column, nf, config.run.seed);
+        if (all_val && !all_val->rows.empty())
+          study_val = detail::parametric_training_set(*all_val, mc, study_column, nf, config.run.seed + 1);
+      }
+      const Subset& s = study ? study_events : all_events;
+      const Subset* val = study ? &study_val : all_val;
       const TrainingWeights tw = training_weights(config.weights, s, n_classes);
       const Subset used = select(s, tw.keep, nf);
       const std::vector<float> x = scaler.transform(used.matrix(nf), ctx);
@@ -276,6 +350,14 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
     mj.update(detail::evaluate_model(config.evaluation, mc.name, n_classes,
                                      {tscores, scored_test.labels, scored_test.weights},
                                      {rscores, train_labels, train_weights}, mr.auc, mr.auc_weighted));
+    if (n_classes == 2) {
+      for (const auto& parameter : config.features.parameters) {
+        mj["by_parameter"][parameter] =
+            detail::evaluate_by_parameter(bundle, scored_test, detail::parameter_column(config, parameter), nf,
+                                          kfold ? std::span<const std::int32_t>(folds) : std::span<const std::int32_t>{},
+                                          ctx);
+      }
+    }
     const auto importances = bundle.folds.front()->feature_importances();
     if (!importances.empty()) mj["feature_importances"] = importances;
     model_metrics.push_back(mj);
@@ -345,6 +427,8 @@ TrainResult train(const TrainOptions& options, std::ostream& out) {
   }
   std::filesystem::copy_file(options.config_path, result.run_dir / "config.toml",
                              std::filesystem::copy_options::overwrite_existing);
+
+  if (n_classes == 2 && !config.features.parameters.empty()) write_parameter_table(config, model_metrics, result.run_dir, log);
 
   // 6. Summary.
   log.line("");

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Multi-class trees on the H -> gamma gamma example (examples/hgg.toml, five production modes).
+"""Multi-class models on the H -> gamma gamma example (examples/hgg.toml, five production modes):
+gradient-boosted trees against scikit-learn's HistGradientBoosting, the MLP against its MLPClassifier.
 
-Usage: test_hgg_trees.py EVCLASS_PROGRAM SOURCE_DIR SCRATCH_DIR
+Usage: test_hgg_models.py EVCLASS_PROGRAM SOURCE_DIR SCRATCH_DIR
 Exit 0 = pass, 1 = a check failed, 77 = skipped (numpy, pandas or scikit-learn missing).
 
 `evclass generate hgg` writes samples; examples/hgg.toml is trained with its model replaced by
@@ -13,6 +14,12 @@ features from scores_train.csv, weighted as evclass trains (the evaluation weigh
 config's class_balance = "equal_sum"), and is scored on the events of scores_test.csv. Every
 class's one-vs-rest test AUC of evclass must be at least scikit-learn's - 0.01 (unweighted, as
 metrics.json's "auc"; the weighted AUCs are printed beside).
+
+Then the same events train evclass's mlp ((64, 32), adam, batch 256, 40 epochs without early
+stopping) unweighted (`train_weighted = false`: Debian's scikit-learn 1.2 MLPClassifier takes no
+sample weights; the five classes have similar event counts) beside MLPClassifier with the same
+settings on the StandardScaler-scaled features (evclass's default scaler); again every class's
+one-vs-rest AUC must be at least scikit-learn's - 0.01.
 """
 import json
 import os
@@ -26,6 +33,8 @@ try:
     import pandas as pd
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.metrics import roc_auc_score
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
 except ImportError as e:  # pragma: no cover
     print(f"SKIP: this test needs numpy, pandas and scikit-learn in {sys.executable}: {e}")
     sys.exit(77)
@@ -39,6 +48,15 @@ if len(sys.argv) != 4:
 EVCLASS, SOURCE, SCRATCH = (os.path.abspath(a) for a in sys.argv[1:4])
 EVENTS = 40000
 AUC_SLACK = 0.01
+MLP = """[[model]]
+name = "nn"
+type = "mlp"
+hidden_layer_sizes = [64, 32]
+batch_size = 256
+max_iter = 40
+n_iter_no_change = 1000
+random_state = 0
+"""
 MODEL = """[[model]]
 name = "bdt"
 type = "gbdt"
@@ -65,7 +83,7 @@ def run(*args):
 
 
 def main():
-    work = os.path.join(SCRATCH, "hgg_trees")
+    work = os.path.join(SCRATCH, "hgg_models")
     if os.path.isdir(work):
         shutil.rmtree(work)
     os.makedirs(work)
@@ -124,6 +142,30 @@ def main():
           f"(max |diff| {diff:.2e})")
     if not ok:
         failures.append("apply")
+    # The MLP, unweighted, against MLPClassifier.
+    text_nn = text[:text.index("[[model]]")] + MLP
+    text_nn = text_nn.replace('class_balance = "equal_sum"', 'class_balance = "none"\ntrain_weighted = false')
+    cfg_nn = os.path.join(work, "hgg_mlp.toml")
+    open(cfg_nn, "w").write(text_nn)
+    run_nn = os.path.join(work, "run_mlp")
+    run("train", cfg_nn, "--out", run_nn)
+    metrics_nn = json.load(open(os.path.join(run_nn, "metrics.json")))
+    tr = pd.read_csv(os.path.join(run_nn, "scores_train.csv"), float_precision="round_trip")
+    te = pd.read_csv(os.path.join(run_nn, "scores_test.csv"), float_precision="round_trip")
+    scaler = StandardScaler().fit(tr[spec].to_numpy(dtype=np.float32))
+    ref_nn = MLPClassifier(hidden_layer_sizes=(64, 32), batch_size=256, max_iter=40, n_iter_no_change=1000,
+                           random_state=0)
+    ref_nn.fit(scaler.transform(tr[spec].to_numpy(dtype=np.float32)), tr["label"].to_numpy(dtype=np.int64))
+    p_nn = ref_nn.predict_proba(scaler.transform(te[spec].to_numpy(dtype=np.float32)))
+    y_nn = te["label"].to_numpy(dtype=np.int64)
+    for k, c in enumerate(classes):
+        ours = metrics_nn["models"][0]["auc"][k]
+        theirs = roc_auc_score(y_nn == k, p_nn[:, k])
+        ok = ours >= theirs - AUC_SLACK
+        print(f"[{'ok  ' if ok else 'FAIL'}] {c}: evclass mlp one-vs-rest AUC {ours:.4f} >= MLPClassifier {theirs:.4f} - "
+              f"{AUC_SLACK} (diff {ours - theirs:+.4f})", flush=True)
+        if not ok:
+            failures.append(f"mlp {c}")
     print(f"\n{len(failures)} failure(s)")
     return 1 if failures else 0
 

@@ -6,6 +6,9 @@
 // runs whose selections differ: all of them). Entries whose features
 // cannot be computed (a missing list element, say) get NaN scores; none is dropped. CSV inputs
 // get <stem>_scores.csv with the same columns, one row per input row.
+// With a parameter (`--parameter mass=500,1000`), every event is scored once per value with that
+// feature set to the value (a parametric model's mass hypothesis): branches
+// score_<model>_<parameter><value>[_<class>].
 
 #include <filesystem>
 #include <iosfwd>
@@ -22,7 +25,13 @@ struct ApplyOptions {
   std::string out_dir = ".";       ///< where <input stem>_scores.root go
   std::string tree;                ///< "" = the tree the model was trained on, else the file's only tree
   int threads = 0;
+  std::string parameter;           ///< "" or a feature of every model, scored at each of `parameter_values`
+  std::vector<double> parameter_values;
 };
+
+/// Parses "NAME=V1,V2,..." into options.parameter and options.parameter_values (ConfigError if
+/// malformed).
+void parse_parameter_option(const std::string& text, ApplyOptions& options);
 
 struct AppliedFile {
   std::string input;

@@ -94,6 +94,9 @@ struct FeaturesConfig {
   std::vector<ExprText> spectators;              ///< carried to the outputs, not trained on
   MissingIndex missing_index = MissingIndex::nan;
   std::string dtype = "float32";                 ///< in-memory type of features (only float32)
+  /// Features that are physics parameters (a mass hypothesis): binary runs are also evaluated at
+  /// each parameter value, with background events scored at that value (docs/config.md).
+  std::vector<std::string> parameters;
 };
 
 /// What to do with negative event weights.
@@ -142,6 +145,10 @@ struct ModelConfig {
   nlohmann::json params = nlohmann::json::object();
   std::map<std::string, SourcePosition> param_positions;  ///< where each hyper-parameter was written
   SourcePosition where;                          ///< position of the [[model]] header
+  /// Parametric studies (needs one [features] parameter): train on the signal events at these
+  /// parameter values only, or on all but these; background events then get parameter values
+  /// drawn from the kept signal events'. Empty = all events.
+  std::vector<double> train_at, leave_out;
 };
 
 /// [evaluation]
