@@ -229,6 +229,19 @@ type = "logistic_regression"
           and not os.path.exists(os.path.join(SCRATCH, "ap2", "reduced_signal_forApplication_scores.root")),
           "apply with a corrupt model writes no scores file")
 
+    # 10. apply --parameter: a malformed option, a value that is not a number, a repeated value,
+    # and a name that is not a feature of the model.
+    for what, option, needles in [
+            ("no values", "Zp_cm_p_beforeFit", ["NAME=VALUE"]),
+            ("not a number", "Zp_cm_p_beforeFit=abc", ["'abc' is not a number"]),
+            ("a value twice", "Zp_cm_p_beforeFit=1,1", ["given twice"]),
+            ("not a feature", "Zp_cm_p_beforeFi=1", ["Zp_cm_p_beforeFi", "did you mean 'Zp_cm_p_beforeFit'"])]:
+        expect_error(f"apply --parameter {what}",
+                     ["apply", model, data_file, "--parameter", option, "--out", os.path.join(SCRATCH, "ap3")],
+                     needles)
+    check(not os.path.exists(os.path.join(SCRATCH, "ap3", "reduced_signal_forApplication_scores.root")),
+          "apply with a bad --parameter writes no scores file")
+
     # The good model does apply (so the failures above are about the files, not the command).
     code, out, err = run("apply", model, data_file, "--out", os.path.join(SCRATCH, "ap_ok"))
     check(code == 0 and os.path.exists(os.path.join(SCRATCH, "ap_ok", "reduced_signal_forApplication_scores.root")),
