@@ -4,7 +4,11 @@
 // them side by side.
 //
 //   evclass_learn_bench --data DIR/NAME_SIZE --model gbdt --params '{"n_estimators":500}'
-//                       [--threads 2] [--train-cap N] [--save FILE]
+//                       [--threads 2] [--train-cap N] [--save FILE] [--standardise]
+//
+// --standardise fits a StandardScaler-like scaler on the training rows inside the timed fit and
+// applies it inside the timed prediction, as peers.py's scikit-learn pipelines and torch runner do
+// (the networks need it; trees do not).
 //
 // Data: NAME_SIZE.json (columns and roles) and NAME_SIZE.bin (row-major float32), read into the
 // column-major matrix learn takes; rows with split == 0 train, split == 1 test. Models train
@@ -26,6 +30,7 @@
 #include "evclass/core/parallel.hpp"
 #include "evclass/eval/roc.hpp"
 #include "evclass/learn/registry.hpp"
+#include "evclass/learn/scaler.hpp"
 
 namespace {
 
@@ -67,6 +72,8 @@ int main(int argc, char** argv) {
   int repeat = 1;
   app.add_option("--load", load_path, "do not train: load this model JSON and time its prediction");
   app.add_option("--repeat", repeat, "time the prediction this many times (the fastest is reported)");
+  bool standardise = false;
+  app.add_flag("--standardise", standardise, "scale features to mean 0, std 1 (fitted on the training rows; timed)");
   CLI11_PARSE(app, argc, argv);
 
   nlohmann::json meta;
@@ -136,6 +143,13 @@ int main(int argc, char** argv) {
   const auto t0 = std::chrono::steady_clock::now();
   const auto c0 = std::clock();
   std::unique_ptr<evclass::learn::Model> model;
+  evclass::learn::Scaler scaler(standardise ? evclass::learn::ScalerKind::standard : evclass::learn::ScalerKind::none);
+  std::vector<float> scaled_train;
+  if (standardise) {
+    scaler.fit(data.x, ctx);
+    scaled_train = scaler.transform(data.x, ctx);
+    data.x = {scaled_train, train.rows, nf};
+  }
   if (load_path.empty()) {
     model = evclass::learn::train(type, params, data, ctx);
   } else {
@@ -150,7 +164,12 @@ int main(int argc, char** argv) {
   double pred_s = 1e30;
   for (int k = 0; k < repeat; ++k) {
     const auto p0 = std::chrono::steady_clock::now();
-    model->predict({test.x, test.rows, nf}, scores, ctx);
+    if (standardise) {
+      const std::vector<float> scaled_test = scaler.transform({test.x, test.rows, nf}, ctx);
+      model->predict({scaled_test, test.rows, nf}, scores, ctx);
+    } else {
+      model->predict({test.x, test.rows, nf}, scores, ctx);
+    }
     t2 = std::chrono::steady_clock::now();
     pred_s = std::min(pred_s, std::chrono::duration<double>(t2 - p0).count());
   }
@@ -174,6 +193,8 @@ int main(int argc, char** argv) {
                         {"base_mb", base_mb},
                         {"hwm_reset", hwm_reset},
                         {"peak_mb", rss_mb("VmHWM:")}};
+  if (const auto j = model->to_json(); j.contains("training") && j.at("training").contains("iterations"))
+    out["n_iter"] = j.at("training").at("iterations");
   if (weighted) out["wauc"] = evclass::eval::roc_auc({scores, test.y, test.w, "test"});
   std::printf("%s\n", out.dump().c_str());
   if (!save.empty()) {
