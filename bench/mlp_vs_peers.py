@@ -3,7 +3,7 @@
 
 usage: mlp_vs_peers.py --bench EVCLASS_LEARN_BENCH --data DIR [--datasets zprime16_1M,higgs28_1M]
                        [--peers mlp_sklearn_fixed,torch_mlp] [--threads 2] [--epochs 20]
-                       [--peers-py PEERS_PY] [--out FILE.jsonl]
+                       [--peers-py PEERS_PY] [--repeat 1] [--out FILE.jsonl]
 
 Every tool trains the same network on the same rows (split column: 0 trains, 1 tests; unweighted;
 features standardised on the training rows inside the timed fit): (64, 32) ReLU units, a logistic
@@ -11,7 +11,8 @@ output, Adam with learning rate 1e-3, batch size 1024, exactly --epochs epochs (
 stopping), as peers.py's mlp_sklearn_fixed and torch_mlp run it. Printed per dataset and peer:
 fit seconds and seconds per epoch with the peer/evclass ratio (> 1: evclass is faster), test AUCs,
 the arithmetic rate achieved (GFLOP/s) beside the machine's peak single-precision rate, and peak
-RSS (data included).
+RSS (data included). With --repeat N both tools run N times, alternately, and the run with the
+median fit time of each is shown (on a shared virtual machine single runs vary by 10-20 %).
 
 FLOPs per epoch, for n training rows and weight layers of in × out units: forward 2·Σ in·out per
 row, weight gradients 2·Σ in·out, gradients of the hidden layers' inputs 2·Σ_{l>0} in·out (the
@@ -65,6 +66,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--epochs", type=int, default=20, help="must be peers.py's (20) for the ratios to mean anything")
     ap.add_argument("--peers-py", default=os.path.join(here, "..", "..", "shared", "bench", "peers.py"))
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each tool; the median fit time is shown")
     ap.add_argument("--out", help="append every record (both tools) here as JSON lines")
     a = ap.parse_args()
     peak, peak_what = peak_gflops(a.threads)
@@ -75,14 +77,17 @@ def main():
     header = True
     for ds in a.datasets.split(","):
         base = os.path.join(a.data, ds)
-        p = subprocess.run([a.bench, "--data", base, "--model", "mlp", "--standardise", "--params", json.dumps(params),
-                            "--threads", str(a.threads)], capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.exit(f"evclass_learn_bench failed on {ds}: {p.stderr[-2000:]}")
-        ours = json.loads(p.stdout.strip().splitlines()[-1])
-        if ours.get("n_iter") != a.epochs:
-            sys.exit(f"evclass ran {ours.get('n_iter')} epochs on {ds}, not {a.epochs}")
-        for peer in a.peers.split(","):
+        def run_ours():
+            p = subprocess.run([a.bench, "--data", base, "--model", "mlp", "--standardise", "--params",
+                                json.dumps(params), "--threads", str(a.threads)], capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit(f"evclass_learn_bench failed on {ds}: {p.stderr[-2000:]}")
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            if r.get("n_iter") != a.epochs:
+                sys.exit(f"evclass ran {r.get('n_iter')} epochs on {ds}, not {a.epochs}")
+            return r
+
+        def run_peer(peer):
             with tempfile.NamedTemporaryFile("r", suffix=".jsonl") as tmp:
                 q = subprocess.run(["/usr/bin/python3", a.peers_py, "run", "--data", base, "--models", peer,
                                     "--threads", str(a.threads), "--results", tmp.name],
@@ -90,10 +95,24 @@ def main():
                 lines = [ln for ln in open(tmp.name).read().splitlines() if ln.strip()]
             if q.returncode != 0 or not lines:
                 sys.exit(f"peers.py failed on {ds} {peer}: {q.stdout[-2000:]} {q.stderr[-2000:]}")
-            theirs = json.loads(lines[-1])
+            return json.loads(lines[-1])
+
+        def median_run(runs):
+            ok = [r for r in runs if r.get("status", "ok") == "ok"]
+            return sorted(ok, key=lambda r: r["fit_s"])[len(ok) // 2] if ok else runs[-1]
+
+        ours_runs = []
+        for peer in a.peers.split(","):
+            peer_runs = []
+            for _ in range(a.repeat):
+                ours_runs.append(run_ours())
+                peer_runs.append(run_peer(peer))
+            ours, theirs = median_run(ours_runs), median_run(peer_runs)
             peer_epochs = theirs.get("n_iter") or theirs.get("epochs")
             rec = {"dataset": ds, "peer": peer, "evclass": ours, "peer_result": theirs, "epochs": a.epochs,
-                   "peer_epochs": peer_epochs, "peak_gflops": peak}
+                   "peer_epochs": peer_epochs, "peak_gflops": peak,
+                   "fit_s_runs": {"evclass": [r["fit_s"] for r in ours_runs],
+                                  "peer": [r.get("fit_s") for r in peer_runs]}}
             if a.out:
                 with open(a.out, "a") as f:
                     f.write(json.dumps(rec) + "\n")
