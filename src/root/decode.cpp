@@ -70,6 +70,87 @@ float truncated_float(const std::byte* p, int nbits) noexcept {
   return ((1u << (nbits + 1)) & mantissa) ? -f : f;
 }
 
+// One whole basket of std::vector<T> entries (each: byte count | 0x40000000, version, item
+// count, then the big-endian values) walked by their own headers, with the values byte-swapped
+// straight into the basket's slot of the final column in the same pass. Vectors are short (a few
+// values per event), so each entry is swapped as one fixed 32-byte chunk when the source and the
+// slot have room for it: the bytes past the entry's values are overwritten by the next entries,
+// and the slot's last bytes are written exactly, so nothing outside the slot is ever touched.
+struct VectorWalk {
+  entry_t stopped_at = -1;  ///< the first entry whose header does not fit, or -1
+  std::size_t pos = 0;      ///< bytes of the basket's data consumed
+  std::int64_t total = 0;   ///< values written
+};
+
+template <std::size_t W>
+[[gnu::always_inline]] inline void swap_values(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    if constexpr (W == 1) {
+      dst[i] = src[i];
+    } else if constexpr (W == 2) {
+      std::uint16_t v;
+      std::memcpy(&v, src + 2 * i, 2);
+      v = __builtin_bswap16(v);
+      std::memcpy(dst + 2 * i, &v, 2);
+    } else if constexpr (W == 4) {
+      std::uint32_t v;
+      std::memcpy(&v, src + 4 * i, 4);
+      v = __builtin_bswap32(v);
+      std::memcpy(dst + 4 * i, &v, 4);
+    } else {
+      std::uint64_t v;
+      std::memcpy(&v, src + 8 * i, 8);
+      v = __builtin_bswap64(v);
+      std::memcpy(dst + 8 * i, &v, 8);
+    }
+  }
+}
+
+template <std::size_t W>
+[[gnu::always_inline]] inline VectorWalk walk_vectors(const std::byte* d, std::size_t size, entry_t entries,
+                                                      std::byte* dst, std::int64_t capacity, std::int64_t* ends,
+                                                      std::int64_t base) noexcept {
+  constexpr std::size_t kHeader = 4 + 2 + 4;
+  constexpr std::size_t kChunk = 32;
+  VectorWalk w;
+  std::byte* const dst_end = dst + static_cast<std::size_t>(capacity) * W;
+  for (entry_t e = 0; e < entries; ++e) {
+    if (size - w.pos < kHeader) return {e, w.pos, w.total};
+    const std::byte* h = d + w.pos;
+    const std::uint32_t count = load_be32(h);
+    const auto version = static_cast<std::uint32_t>(h[4]) << 8 | static_cast<std::uint32_t>(h[5]);
+    const std::uint32_t n = load_be32(h + 6);
+    const std::size_t bytes = static_cast<std::size_t>(n) * W;
+    const std::size_t counted = static_cast<std::size_t>(count & ~0x40000000u);
+    if (!(count & 0x40000000u) || (version & 0x4000) || n > 0x7fffffffu || counted < 6 || counted - 6 != bytes ||
+        counted > size - w.pos - 4 || static_cast<std::int64_t>(n) > capacity - w.total)
+      return {e, w.pos, w.total};
+    const std::byte* src = h + kHeader;
+    if (bytes <= kChunk && static_cast<std::size_t>(d + size - src) >= kChunk &&
+        static_cast<std::size_t>(dst_end - dst) >= kChunk) {
+      swap_values<W>(src, kChunk / W, dst);
+    } else {
+      swap_values<W>(src, n, dst);
+    }
+    dst += bytes;
+    w.pos += kHeader + bytes;
+    w.total += n;
+    ends[e] = base + w.total;
+  }
+  return w;
+}
+
+EVC_VECTOR_CLONES VectorWalk walk_vectors_into(std::size_t width, const std::byte* d, std::size_t size,
+                                               entry_t entries, std::byte* dst, std::int64_t capacity,
+                                               std::int64_t* ends, std::int64_t base) noexcept {
+  switch (width) {
+    case 1: return walk_vectors<1>(d, size, entries, dst, capacity, ends, base);
+    case 2: return walk_vectors<2>(d, size, entries, dst, capacity, ends, base);
+    case 4: return walk_vectors<4>(d, size, entries, dst, capacity, ends, base);
+    default: return walk_vectors<8>(d, size, entries, dst, capacity, ends, base);
+  }
+}
+
 }  // namespace
 
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept {
@@ -314,55 +395,37 @@ class Decoder {
   // column: entries follow each other, each header gives the next one's start, and the last must
   // end exactly where the data ends (so no byte is skipped or read twice).
   void walk_numeric_vectors() {
-    constexpr std::size_t kHeader = 4 + 2 + 4;
-    constexpr std::size_t kChunk = 32;
     const Item& item = in_.stl->inner->item;
     const std::byte* const d = basket_.data.data();
     const std::size_t size = basket_.data.size();
     if (lo_ != 0 || hi_ != basket_.entries) fail("a basket decoded into its slot must be read whole", 0);
+    // Bools are normalised to 0/1, so they are gathered first and decoded in a second pass; every
+    // other plain type is byte-swapped straight into the slot.
+    const bool two_pass = item.dtype == DType::kBool;
     thread_local column::Buffer gathered;
-    gathered.resize(size + kChunk);  // the values are fewer bytes than the data; slack for a last chunk
-    std::byte* const start = gathered.data();
-    std::byte* dst = start;
-    std::int64_t* const ends = slot_->ends;
-    const std::int64_t base = slot_->item_base;
-    std::size_t pos = 0;
-    std::int64_t total = 0;
-    for (entry_t e = 0; e < hi_; ++e) {
-      std::size_t n = 0;
-      bool ok = size - pos >= kHeader;
-      if (ok) {
-        const std::uint32_t count = load_be32(d + pos);
-        const auto version = static_cast<std::uint32_t>(d[pos + 4]) << 8 | static_cast<std::uint32_t>(d[pos + 5]);
-        const std::uint32_t claimed = load_be32(d + pos + 6);
-        const std::size_t bytes = static_cast<std::size_t>(count & ~0x40000000u);
-        n = claimed;
-        ok = (count & 0x40000000u) && !(version & 0x4000) && claimed <= 0x7fffffffu && bytes >= 6 &&
-             bytes - 6 == n * item.disk_size && bytes <= size - pos - 4;
-      }
-      if (!ok) {
-        buf_.seek(pos, "entry");
+    if (two_pass) gathered.resize(size);
+    std::byte* const dst = two_pass ? gathered.data() : slot_->values;
+    const std::int64_t capacity = two_pass ? static_cast<std::int64_t>(size) : slot_->items;
+    const VectorWalk w =
+        walk_vectors_into(item.disk_size, d, size, hi_, dst, capacity, slot_->ends, slot_->item_base);
+    if (w.stopped_at >= 0) {
+      const entry_t e = w.stopped_at;
+      buf_.seek(w.pos, "entry");
+      {
         RBuffer::Scope scope(buf_, "entry", e, " of the basket");
-        stl_entry();  // the generic path names what is wrong
-        fail(fmt::format("entry {} does not match its container header", e), pos);
+        stl_entry();  // the generic path names what is wrong with the header
       }
-      const std::byte* src = d + pos + kHeader;
-      const std::size_t bytes = n * item.disk_size;
-      if (bytes <= kChunk && static_cast<std::size_t>(d + size - src) >= kChunk) {
-        std::memcpy(dst, src, kChunk);
-      } else {
-        std::memcpy(dst, src, bytes);
-      }
-      dst += bytes;
-      pos += kHeader + bytes;
-      total += static_cast<std::int64_t>(n);
-      ends[e] = base + total;
+      const bool overflows = size - w.pos >= 10 && static_cast<std::int64_t>(load_be32(d + w.pos + 6)) > capacity - w.total;
+      if (overflows && !two_pass)
+        fail(fmt::format("entry {} takes the basket past the {} values its size (fLast) announces", e, slot_->items),
+             w.pos);
+      fail(fmt::format("entry {} does not match its container header", e), w.pos);
     }
-    if (pos != size)
-      fail(fmt::format("the basket's {} entries end at byte {} but its data runs to byte {}", hi_, pos, size), pos);
-    if (total != slot_->items)
-      fail(fmt::format("basket holds {} values but its size (fLast) announces {}", total, slot_->items), 0);
-    decode_items(item, start, static_cast<std::size_t>(total), slot_->values);
+    if (w.pos != size)
+      fail(fmt::format("the basket's {} entries end at byte {} but its data runs to byte {}", hi_, w.pos, size), w.pos);
+    if (w.total != slot_->items)
+      fail(fmt::format("basket holds {} values but its size (fLast) announces {}", w.total, slot_->items), 0);
+    if (two_pass) decode_items(item, gathered.data(), static_cast<std::size_t>(w.total), slot_->values);
   }
 
   // --- layouts parsed entry by entry -------------------------------------------------------

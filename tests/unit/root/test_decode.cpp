@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <bit>
 #include <cstring>
 
@@ -191,6 +192,108 @@ TEST(Decode, CountedBasketWithoutOffsetsUsesTheSizeBranch) {
   const auto c = decode_basket(in, raw, 1, 3, {"t", "Jet_pt", 0}, "mem", {&sizes, 1});
   EXPECT_EQ(c.offsets().front(), (std::vector<std::int64_t>{0, 0, 1}));
   EXPECT_EQ(c.values<float>()[0], 3.f);
+}
+
+// Whole baskets of std::vector<T> decode straight into their slot of the final column. The slot
+// sits between guard bytes in a larger buffer, as baskets' slots sit side by side in a column
+// other threads are filling: every value must land in place and nothing outside the slot may be
+// written, whatever the lengths of the entries (short ones are copied as fixed 32-byte chunks).
+struct VectorBasket {
+  Bytes bytes;
+  std::vector<double> values;
+  std::vector<std::int64_t> ends;
+};
+
+template <typename T>
+VectorBasket vector_basket(const std::vector<std::size_t>& lengths) {
+  VectorBasket v;
+  std::size_t next = 1;
+  for (std::size_t n : lengths) {
+    const auto payload = static_cast<std::uint32_t>(6 + n * sizeof(T));
+    v.bytes.put(0x40000000u | payload);
+    v.bytes.data.push_back(std::byte{0}), v.bytes.data.push_back(std::byte{9});
+    v.bytes.put(static_cast<std::uint32_t>(n));
+    for (std::size_t i = 0; i < n; ++i, ++next) {
+      const T x = static_cast<T>(std::is_floating_point_v<T> ? 0.5 * static_cast<double>(next) : static_cast<double>(next % 100));
+      std::array<std::byte, sizeof(T)> raw;
+      std::memcpy(raw.data(), &x, sizeof(T));
+      for (std::size_t k = sizeof(T); k-- > 0;) v.bytes.data.push_back(raw[k]);  // big-endian
+      v.values.push_back(static_cast<double>(x));
+    }
+    v.ends.push_back(static_cast<std::int64_t>(v.values.size()));
+  }
+  return v;
+}
+
+template <typename T>
+void check_vector_slot(const std::string& type) {
+  Interpretation in;
+  in.layout = Interpretation::Layout::kStl;
+  in.stl = parse_stl_type("vector<" + type + ">");
+  in.stl_header = true;
+  ASSERT_TRUE(is_numeric_vector(in)) << type;
+  // Lengths around the 32-byte chunk (for every width), empty entries, and a long last entry.
+  const std::vector<std::size_t> lengths{0, 1, 3, 32 / sizeof(T), 32 / sizeof(T) + 1, 0, 2, 7, 1, 0, 5, 40, 1, 2};
+  const VectorBasket v = vector_basket<T>(lengths);
+  const RawBasket raw = basket(v.bytes, {}, static_cast<entry_t>(lengths.size()));
+  const std::size_t items = v.values.size();
+  constexpr std::size_t kGuard = 64;
+  std::vector<std::byte> memory(kGuard + items * sizeof(T) + kGuard, std::byte{0xa5});
+  std::vector<std::int64_t> ends(lengths.size() + 2, -7);
+  JaggedSlot slot{memory.data() + kGuard, ends.data() + 1, 1000, static_cast<std::int64_t>(items)};
+  decode_vectors_into(in, raw, 0, static_cast<entry_t>(lengths.size()), {"t", "v", 0}, "mem", slot);
+  for (std::size_t i = 0; i < items; ++i) {
+    T got;
+    std::memcpy(&got, memory.data() + kGuard + i * sizeof(T), sizeof(T));
+    ASSERT_EQ(static_cast<double>(got), v.values[i]) << type << " value " << i;
+  }
+  for (std::size_t i = 0; i < kGuard; ++i) {
+    ASSERT_EQ(memory[i], std::byte{0xa5}) << type << ": byte before the slot written";
+    ASSERT_EQ(memory[kGuard + items * sizeof(T) + i], std::byte{0xa5}) << type << ": byte after the slot written";
+  }
+  EXPECT_EQ(ends.front(), -7);
+  EXPECT_EQ(ends.back(), -7);
+  for (std::size_t e = 0; e < lengths.size(); ++e) EXPECT_EQ(ends[e + 1], 1000 + v.ends[e]) << type << " entry " << e;
+
+  // A basket whose entries hold more values than its size announced is corrupt, and the slot's
+  // neighbours stay untouched.
+  std::fill(memory.begin(), memory.end(), std::byte{0xa5});
+  JaggedSlot small = slot;
+  small.items = static_cast<std::int64_t>(items) - 3;
+  memory.resize(kGuard + static_cast<std::size_t>(small.items) * sizeof(T) + kGuard, std::byte{0xa5});
+  small.values = memory.data() + kGuard;
+  try {
+    decode_vectors_into(in, raw, 0, static_cast<entry_t>(lengths.size()), {"t", "v", 0}, "mem", small);
+    ADD_FAILURE() << type << ": an overfull basket was accepted";
+  } catch (const CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find("announces"), std::string::npos) << e.what();
+  }
+  for (std::size_t i = 0; i < kGuard; ++i)
+    ASSERT_EQ(memory[kGuard + static_cast<std::size_t>(small.items) * sizeof(T) + i], std::byte{0xa5})
+        << type << ": an overfull basket wrote past its slot";
+}
+
+TEST(Decode, VectorBasketsDecodeIntoTheirSlotAndNowhereElse) {
+  check_vector_slot<std::int8_t>("char");
+  check_vector_slot<std::int16_t>("short");
+  check_vector_slot<std::int32_t>("int");
+  check_vector_slot<float>("float");
+  check_vector_slot<std::int64_t>("long");
+  check_vector_slot<double>("double");
+}
+
+TEST(Decode, VectorBasketWithABrokenHeaderIsACorruptFile) {
+  Interpretation in;
+  in.layout = Interpretation::Layout::kStl;
+  in.stl = parse_stl_type("vector<float>");
+  in.stl_header = true;
+  VectorBasket v = vector_basket<float>({2, 3, 1});
+  v.bytes.data[10 + 8 + 3] = std::byte{4};  // entry 1's byte count no longer matches its 3 floats
+  const RawBasket raw = basket(v.bytes, {}, 3);
+  std::vector<std::byte> memory(6 * sizeof(float));
+  std::vector<std::int64_t> ends(3);
+  JaggedSlot slot{memory.data(), ends.data(), 0, 6};
+  EXPECT_THROW(decode_vectors_into(in, raw, 0, 3, {"t", "v", 0}, "mem", slot), CorruptFile);
 }
 
 }  // namespace
