@@ -3,6 +3,10 @@
 #include <bit>
 #include <cstring>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include <fmt/format.h>
 
 #include "evclass/core/error.hpp"
@@ -106,49 +110,115 @@ template <std::size_t W>
   }
 }
 
-template <std::size_t W>
+constexpr std::size_t kVectorChunk = 32;
+
+// The fixed-size chunk: one 32-byte shuffle with AVX2 (the compiler leaves the plain loop scalar,
+// as it cannot rule out that src and dst overlap), the plain loop elsewhere.
+struct PlainChunk {
+  template <std::size_t W>
+  static void swap(const std::byte* src, std::byte* dst) noexcept {
+    swap_values<W>(src, kVectorChunk / W, dst);
+  }
+};
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define EVC_AVX2_CHUNK 1
+struct Avx2Chunk {
+  template <std::size_t W>
+  [[gnu::target("avx2")]] static inline void swap(const std::byte* src, std::byte* dst) noexcept {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+    if constexpr (W == 1) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v);
+    } else {
+      const __m256i order = W == 2   ? _mm256_setr_epi8(1, 0, 3, 2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14, 1, 0, 3,
+                                                        2, 5, 4, 7, 6, 9, 8, 11, 10, 13, 12, 15, 14)
+                            : W == 4 ? _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1,
+                                                        0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12)
+                                     : _mm256_setr_epi8(7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5,
+                                                        4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8);
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), _mm256_shuffle_epi8(v, order));
+    }
+  }
+};
+#endif
+
+template <std::size_t W, class Chunk>
 [[gnu::always_inline]] inline VectorWalk walk_vectors(const std::byte* d, std::size_t size, entry_t entries,
                                                       std::byte* dst, std::int64_t capacity, std::int64_t* ends,
                                                       std::int64_t base) noexcept {
   constexpr std::size_t kHeader = 4 + 2 + 4;
-  constexpr std::size_t kChunk = 32;
-  VectorWalk w;
   std::byte* const dst_end = dst + static_cast<std::size_t>(capacity) * W;
+  std::size_t pos = 0;
+  std::int64_t total = 0;
   for (entry_t e = 0; e < entries; ++e) {
-    if (size - w.pos < kHeader) return {e, w.pos, w.total};
-    const std::byte* h = d + w.pos;
+    const std::byte* h = d + pos;
+    // The common case in few instructions (this loop runs once per event and branch): a whole
+    // chunk fits in the data and in the slot, and the header is exactly the byte count, the
+    // version without a byte count, and at most a chunk of values.
+    if (size - pos >= kHeader + kVectorChunk && static_cast<std::size_t>(dst_end - dst) >= kVectorChunk) [[likely]] {
+      const std::uint32_t n = load_be32(h + 6);
+      const std::uint64_t bytes = std::uint64_t{n} * W;
+      if (bytes <= kVectorChunk && load_be32(h) == (0x40000000u | static_cast<std::uint32_t>(bytes + 6)) &&
+          !(static_cast<std::uint32_t>(h[4]) & 0x40u)) [[likely]] {
+        Chunk::template swap<W>(h + kHeader, dst);
+        dst += bytes;
+        pos += kHeader + bytes;
+        total += n;
+        ends[e] = base + total;
+        continue;
+      }
+    }
+    // Everything else: long vectors, the last entries of the data or of the slot, bad headers.
+    if (size - pos < kHeader) return {e, pos, total};
     const std::uint32_t count = load_be32(h);
     const auto version = static_cast<std::uint32_t>(h[4]) << 8 | static_cast<std::uint32_t>(h[5]);
     const std::uint32_t n = load_be32(h + 6);
     const std::size_t bytes = static_cast<std::size_t>(n) * W;
     const std::size_t counted = static_cast<std::size_t>(count & ~0x40000000u);
     if (!(count & 0x40000000u) || (version & 0x4000) || n > 0x7fffffffu || counted < 6 || counted - 6 != bytes ||
-        counted > size - w.pos - 4 || static_cast<std::int64_t>(n) > capacity - w.total)
-      return {e, w.pos, w.total};
-    const std::byte* src = h + kHeader;
-    if (bytes <= kChunk && static_cast<std::size_t>(d + size - src) >= kChunk &&
-        static_cast<std::size_t>(dst_end - dst) >= kChunk) {
-      swap_values<W>(src, kChunk / W, dst);
-    } else {
-      swap_values<W>(src, n, dst);
-    }
+        counted > size - pos - 4 || static_cast<std::int64_t>(n) > capacity - total)
+      return {e, pos, total};
+    swap_values<W>(h + kHeader, n, dst);
     dst += bytes;
-    w.pos += kHeader + bytes;
-    w.total += n;
-    ends[e] = base + w.total;
+    pos += kHeader + bytes;
+    total += n;
+    ends[e] = base + total;
   }
-  return w;
+  return {-1, pos, total};
 }
 
-EVC_VECTOR_CLONES VectorWalk walk_vectors_into(std::size_t width, const std::byte* d, std::size_t size,
-                                               entry_t entries, std::byte* dst, std::int64_t capacity,
-                                               std::int64_t* ends, std::int64_t base) noexcept {
+template <class Chunk>
+[[gnu::always_inline]] inline VectorWalk walk_vectors_of_width(std::size_t width, const std::byte* d, std::size_t size,
+                                                               entry_t entries, std::byte* dst, std::int64_t capacity,
+                                                               std::int64_t* ends, std::int64_t base) noexcept {
   switch (width) {
-    case 1: return walk_vectors<1>(d, size, entries, dst, capacity, ends, base);
-    case 2: return walk_vectors<2>(d, size, entries, dst, capacity, ends, base);
-    case 4: return walk_vectors<4>(d, size, entries, dst, capacity, ends, base);
-    default: return walk_vectors<8>(d, size, entries, dst, capacity, ends, base);
+    case 1: return walk_vectors<1, Chunk>(d, size, entries, dst, capacity, ends, base);
+    case 2: return walk_vectors<2, Chunk>(d, size, entries, dst, capacity, ends, base);
+    case 4: return walk_vectors<4, Chunk>(d, size, entries, dst, capacity, ends, base);
+    default: return walk_vectors<8, Chunk>(d, size, entries, dst, capacity, ends, base);
   }
+}
+
+VectorWalk walk_vectors_plain(std::size_t width, const std::byte* d, std::size_t size, entry_t entries, std::byte* dst,
+                              std::int64_t capacity, std::int64_t* ends, std::int64_t base) noexcept {
+  return walk_vectors_of_width<PlainChunk>(width, d, size, entries, dst, capacity, ends, base);
+}
+
+#ifdef EVC_AVX2_CHUNK
+[[gnu::target("avx2"), gnu::flatten]] VectorWalk walk_vectors_avx2(std::size_t width, const std::byte* d, std::size_t size,
+                                                     entry_t entries, std::byte* dst, std::int64_t capacity,
+                                                     std::int64_t* ends, std::int64_t base) noexcept {
+  return walk_vectors_of_width<Avx2Chunk>(width, d, size, entries, dst, capacity, ends, base);
+}
+#endif
+
+VectorWalk walk_vectors_into(std::size_t width, const std::byte* d, std::size_t size, entry_t entries, std::byte* dst,
+                             std::int64_t capacity, std::int64_t* ends, std::int64_t base) noexcept {
+#ifdef EVC_AVX2_CHUNK
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return walk_vectors_avx2(width, d, size, entries, dst, capacity, ends, base);
+#endif
+  return walk_vectors_plain(width, d, size, entries, dst, capacity, ends, base);
 }
 
 }  // namespace
