@@ -30,31 +30,40 @@ namespace {
 #define EVC_VECTOR_CLONES
 #endif
 
-EVC_VECTOR_CLONES void bswap16_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+template <std::size_t W>
+[[gnu::always_inline]] inline void swap_values(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint16_t v;
-    std::memcpy(&v, src + 2 * i, 2);
-    v = __builtin_bswap16(v);
-    std::memcpy(dst + 2 * i, &v, 2);
+    if constexpr (W == 1) {
+      dst[i] = src[i];
+    } else if constexpr (W == 2) {
+      std::uint16_t v;
+      std::memcpy(&v, src + 2 * i, 2);
+      v = __builtin_bswap16(v);
+      std::memcpy(dst + 2 * i, &v, 2);
+    } else if constexpr (W == 4) {
+      std::uint32_t v;
+      std::memcpy(&v, src + 4 * i, 4);
+      v = __builtin_bswap32(v);
+      std::memcpy(dst + 4 * i, &v, 4);
+    } else {
+      std::uint64_t v;
+      std::memcpy(&v, src + 8 * i, 8);
+      v = __builtin_bswap64(v);
+      std::memcpy(dst + 8 * i, &v, 8);
+    }
   }
+}
+
+EVC_VECTOR_CLONES void bswap16_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
+  swap_values<2>(src, n, dst);
 }
 
 EVC_VECTOR_CLONES void bswap32_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint32_t v;
-    std::memcpy(&v, src + 4 * i, 4);
-    v = __builtin_bswap32(v);
-    std::memcpy(dst + 4 * i, &v, 4);
-  }
+  swap_values<4>(src, n, dst);
 }
 
 EVC_VECTOR_CLONES void bswap64_copy(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t v;
-    std::memcpy(&v, src + 8 * i, 8);
-    v = __builtin_bswap64(v);
-    std::memcpy(dst + 8 * i, &v, 8);
-  }
+  swap_values<8>(src, n, dst);
 }
 
 std::uint32_t load_be32(const std::byte* p) noexcept {
@@ -85,30 +94,6 @@ struct VectorWalk {
   std::size_t pos = 0;      ///< bytes of the basket's data consumed
   std::int64_t total = 0;   ///< values written
 };
-
-template <std::size_t W>
-[[gnu::always_inline]] inline void swap_values(const std::byte* src, std::size_t n, std::byte* dst) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    if constexpr (W == 1) {
-      dst[i] = src[i];
-    } else if constexpr (W == 2) {
-      std::uint16_t v;
-      std::memcpy(&v, src + 2 * i, 2);
-      v = __builtin_bswap16(v);
-      std::memcpy(dst + 2 * i, &v, 2);
-    } else if constexpr (W == 4) {
-      std::uint32_t v;
-      std::memcpy(&v, src + 4 * i, 4);
-      v = __builtin_bswap32(v);
-      std::memcpy(dst + 4 * i, &v, 4);
-    } else {
-      std::uint64_t v;
-      std::memcpy(&v, src + 8 * i, 8);
-      v = __builtin_bswap64(v);
-      std::memcpy(dst + 8 * i, &v, 8);
-    }
-  }
-}
 
 constexpr std::size_t kVectorChunk = 32;
 
