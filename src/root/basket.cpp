@@ -128,7 +128,7 @@ Codec basket_codec(const FileImpl& file, const BasketRef& ref) {
 }
 
 RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where, column::Buffer& scratch,
-                      bool want_offsets) {
+                      EntryOffsets offsets) {
   if (ref.embedded) return read_embedded(file, ref, where);
   RawBasket out;
   out.file_offset = ref.seek;
@@ -171,7 +171,7 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
   }
   out.data = payload.subspan(0, static_cast<std::size_t>(border));
   const std::size_t trailer = payload.size() - static_cast<std::size_t>(border);
-  if (want_offsets && trailer >= 4 && out.entries > 0) {
+  if (offsets != EntryOffsets::kSkip && trailer >= 4 && out.entries > 0) {
     // int32 count, then that many big-endian int32 offsets; read in one pass without copies.
     const std::byte* t = payload.data() + border;
     const auto be32 = [](const std::byte* p) {
@@ -182,6 +182,13 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
     if (n < 0 || static_cast<std::size_t>(n) > (trailer - 4) / 4)
       fail(file, where, ref.seek,
            fmt::format("basket claims {} entry offsets but only {} bytes follow its data", n, trailer - 4));
+    if (offsets == EntryOffsets::kStored) {
+      if (n < out.entries)
+        fail(file, where, ref.seek, fmt::format("basket has {} entries but only {} entry offsets", out.entries, n));
+      out.stored_offsets = {t + 4, 4 * static_cast<std::size_t>(out.entries)};
+      out.keylen = key.fKeylen;
+      return out;
+    }
     out.offsets = entry_offsets(
         static_cast<std::size_t>(n), [&](std::size_t i) { return std::int64_t{be32(t + 4 + 4 * i)}; }, key.fKeylen,
         static_cast<std::size_t>(out.entries), out.data.size(), file, where, ref.seek);

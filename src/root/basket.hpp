@@ -25,6 +25,10 @@ namespace evclass::root::detail {
 struct RawBasket {
   std::span<const std::byte> data;    ///< the entries' bytes (in the file, the scratch buffer or the tree record)
   std::vector<std::int32_t> offsets;  ///< entry start offsets into data plus data.size(); empty if fixed-size
+  /// With EntryOffsets::kStored: the basket's own big-endian int32 entry starts (counted from the
+  /// key start, so `keylen` is to be subtracted), at least one per entry; not checked yet.
+  std::span<const std::byte> stored_offsets;
+  std::int32_t keylen = 0;
   entry_t entries = 0;
   Codec codec = Codec::kNone;
   std::int64_t file_offset = 0;       ///< where the basket's key is (0 if embedded)
@@ -42,12 +46,17 @@ class BasketWhere final : public OuterContext {
   std::size_t basket_index = 0;
 };
 
+/// What read_basket() makes of the entry offsets that follow a basket's data.
+enum class EntryOffsets : std::uint8_t {
+  kParse,   ///< checked and converted into RawBasket::offsets
+  kStored,  ///< left as stored (RawBasket::stored_offsets), for a decoder that checks them as it goes
+  kSkip,    ///< ignored: for layouts whose entries carry their own sizes and are walked from the start
+};
+
 /// Reads, checks and decompresses one basket of a branch. A compressed payload is decompressed
 /// into `scratch` (reused from basket to basket by the caller) and `data` points into it.
-/// Without `want_offsets` the entry offsets are not parsed (`offsets` stays empty): for
-/// layouts whose entries carry their own sizes and are walked from the start.
 [[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where,
-                                    column::Buffer& scratch, bool want_offsets = true);
+                                    column::Buffer& scratch, EntryOffsets offsets = EntryOffsets::kParse);
 
 /// The most bytes a basket's payload can hold once decompressed, from its key and the headers of
 /// its compressed blocks (checked as read_basket() checks them), without decompressing it. Lets

@@ -1,5 +1,6 @@
 #include "root/decode.hpp"
 
+#include <atomic>
 #include <bit>
 #include <cstring>
 
@@ -197,16 +198,102 @@ VectorWalk walk_vectors_plain(std::size_t width, const std::byte* d, std::size_t
 }
 #endif
 
+std::atomic<bool> g_portable_kernels{false};
+
+bool use_avx2() noexcept {
+#ifdef EVC_AVX2_CHUNK
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  return avx2 && !g_portable_kernels.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
+}
+
 VectorWalk walk_vectors_into(std::size_t width, const std::byte* d, std::size_t size, entry_t entries, std::byte* dst,
                              std::int64_t capacity, std::int64_t* ends, std::int64_t base) noexcept {
 #ifdef EVC_AVX2_CHUNK
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return walk_vectors_avx2(width, d, size, entries, dst, capacity, ends, base);
+  if (use_avx2()) return walk_vectors_avx2(width, d, size, entries, dst, capacity, ends, base);
 #endif
   return walk_vectors_plain(width, d, size, entries, dst, capacity, ends, base);
 }
 
+// The end offsets of a counted array's entries 0 .. n-2 (each the start of the next entry),
+// straight from the basket's stored big-endian starts, for items of 2^shift bytes: the column's
+// end offset of entry e-1 is base + (start(e) - start(0)) >> shift. Returns false when a start
+// lies outside [start(0), start(0) + limit], a start is below the one before, or an entry does
+// not hold whole items. Differences are taken modulo 2^32: a valid one is below 2^31 (a basket's
+// data is), and an invalid one can never wrap into [0, limit].
+[[gnu::always_inline]] inline bool counted_ends_scalar(const std::byte* stored, std::size_t from, std::size_t n,
+                                                       std::uint32_t s0, std::uint32_t limit, int shift,
+                                                       std::int64_t* ends, std::int64_t base,
+                                                       std::uint32_t prev) noexcept {
+  const std::uint32_t mask = (std::uint32_t{1} << shift) - 1;
+  std::uint32_t bad = 0;
+  for (std::size_t e = from; e < n; ++e) {
+    const std::uint32_t u = load_be32(stored + 4 * e) - s0;
+    bad |= static_cast<std::uint32_t>(u > limit) | static_cast<std::uint32_t>(u < prev) | (u & mask);
+    ends[e - 1] = base + static_cast<std::int64_t>(u >> shift);
+    prev = u;
+  }
+  return bad == 0;
+}
+
+bool counted_ends_plain(const std::byte* stored, std::size_t n, std::uint32_t limit, int shift, std::int64_t* ends,
+                        std::int64_t base) noexcept {
+  return counted_ends_scalar(stored, 1, n, load_be32(stored), limit, shift, ends, base, 0);
+}
+
+#ifdef EVC_AVX2_CHUNK
+// Eight entries per step: byte-swap, subtract start(0), check the three conditions for all eight
+// at once (the starts one entry back come from a second, overlapping load), widen to int64.
+[[gnu::target("avx2")]] inline __m256i starts_from(const std::byte* p, __m256i order, __m256i origin) noexcept {
+  const __m256i raw = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  return _mm256_sub_epi32(_mm256_shuffle_epi8(raw, order), origin);
+}
+
+[[gnu::target("avx2")]] bool counted_ends_avx2(const std::byte* stored, std::size_t n, std::uint32_t limit, int shift,
+                                               std::int64_t* ends, std::int64_t base) noexcept {
+  const std::uint32_t s0 = load_be32(stored);
+  const __m256i order =
+      _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14,
+                       13, 12);
+  const __m256i origin = _mm256_set1_epi32(static_cast<int>(s0));
+  const __m256i lim = _mm256_set1_epi32(static_cast<int>(limit));
+  const __m256i mask = _mm256_set1_epi32(static_cast<int>((std::uint32_t{1} << shift) - 1));
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  const __m256i base4 = _mm256_set1_epi64x(base);
+  __m256i bad = _mm256_setzero_si256();
+  std::size_t e = 1;
+  for (; e + 8 <= n; e += 8) {
+    const __m256i u = starts_from(stored + 4 * e, order, origin);
+    const __m256i before = starts_from(stored + 4 * (e - 1), order, origin);
+    bad = _mm256_or_si256(bad, _mm256_xor_si256(_mm256_cmpeq_epi32(_mm256_max_epu32(u, lim), lim),
+                                                _mm256_set1_epi32(-1)));  // u > limit
+    bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(before, u));  // signed: both are below 2^31 when valid
+    bad = _mm256_or_si256(bad, _mm256_and_si256(u, mask));
+    const __m256i items = _mm256_srl_epi32(u, count);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ends + e - 1),
+                        _mm256_add_epi64(base4, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(items))));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ends + e + 3),
+                        _mm256_add_epi64(base4, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(items, 1))));
+  }
+  const std::uint32_t prev = e > 1 ? load_be32(stored + 4 * (e - 1)) - s0 : 0;
+  const bool tail_ok = counted_ends_scalar(stored, e, n, s0, limit, shift, ends, base, prev);
+  return tail_ok && _mm256_testz_si256(bad, bad);
+}
+#endif
+
+bool counted_ends(const std::byte* stored, std::size_t n, std::uint32_t limit, int shift, std::int64_t* ends,
+                  std::int64_t base) noexcept {
+#ifdef EVC_AVX2_CHUNK
+  if (use_avx2()) return counted_ends_avx2(stored, n, limit, shift, ends, base);
+#endif
+  return counted_ends_plain(stored, n, limit, shift, ends, base);
+}
+
 }  // namespace
+
+void use_portable_kernels(bool on) noexcept { g_portable_kernels.store(on, std::memory_order_relaxed); }
 
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept {
   if (n == 0) return;  // nothing to copy; dst may be null when the column is still empty
@@ -270,8 +357,7 @@ class Decoder {
                                  basket.codec != Codec::kNone, basket.file_offset, 0}),
         out_(in.dtype()) {
     buf_.set_outer_context(&where);
-    out_.set_inner_shape(in.inner_shape);
-    out_.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
+    if (!direct_ && !slot_) start_piece();  // else decoded into the caller's column
   }
 
   Column run() {
@@ -297,6 +383,13 @@ class Decoder {
 
  private:
   [[noreturn]] void fail(const std::string& what, std::size_t pos) const { buf_.fail_at(what, pos); }
+
+  // The column piece this decoder fills when it does not decode into the caller's column (and,
+  // there too, for the generic parser that names what is wrong with a bad entry).
+  void start_piece() {
+    out_.set_inner_shape(in_.inner_shape);
+    out_.mutable_offsets().assign(in_.jagged_depth(), column::Offsets{0});
+  }
 
   bool has_offsets() const { return !offsets_->empty(); }
   std::size_t entry_begin(entry_t e) const { return static_cast<std::size_t>((*offsets_)[static_cast<std::size_t>(e)]); }
@@ -352,16 +445,20 @@ class Decoder {
 
   void counted() {
     const std::size_t item_bytes = in_.item.disk_size * product(in_.inner_shape);
+    if (slot_ && !has_offsets() && !basket_.stored_offsets.empty()) {
+      counted_from_stored(item_bytes);
+      return;
+    }
     if (!has_offsets()) {
       if (slot_) fail("a basket decoded into its slot has no entry offsets", 0);
       offsets_from_sizes(item_bytes);
       offsets_ = &generated_offsets_;
     }
     // End offsets go to the final column's slot when decoding straight into it, else to a piece.
-    auto& offs = out_.mutable_offsets()[0];
     std::int64_t* ends = slot_ ? slot_->ends : nullptr;
     const std::int64_t base = slot_ ? slot_->item_base : 0;
     if (!slot_) {
+      auto& offs = out_.mutable_offsets()[0];
       offs.resize(static_cast<std::size_t>(hi_ - lo_) + 1);
       ends = offs.data() + 1;
     }
@@ -379,6 +476,72 @@ class Decoder {
     const std::size_t first = hi_ > lo_ ? entry_begin(lo_) : 0;
     const std::size_t nvalues = static_cast<std::size_t>(items) * product(in_.inner_shape);
     decode_items(in_.item, basket_.data.data() + first, nvalues, grow_values(nvalues));
+  }
+
+  // A whole basket into its slot, straight from the stored entry offsets: one pass converts each
+  // entry's end into the column's end offset, with the checks read_basket() makes when it parses
+  // offsets (non-decreasing, inside the data) and whole items per entry folded into one flag, so
+  // the common case costs no branch and no division per entry. Only a basket that fails is
+  // walked again, to name its first bad entry.
+  void counted_from_stored(std::size_t item_bytes) {
+    if (lo_ != 0 || hi_ != basket_.entries) fail("a basket decoded into its slot must be read whole", 0);
+    if (item_bytes == 0) fail("counted array of zero-size items", 0);
+    const std::byte* const stored = basket_.stored_offsets.data();
+    const auto n = static_cast<std::size_t>(basket_.entries);
+    const auto size = static_cast<std::int64_t>(basket_.data.size());
+    if (n == 0) {
+      if (slot_->items != 0) fail(fmt::format("basket holds no items but its size (fLast) announces {}", slot_->items), 0);
+      return;
+    }
+    const auto start = [&](std::size_t e) {
+      return std::int64_t{static_cast<std::int32_t>(load_be32(stored + 4 * e))} - basket_.keylen;
+    };
+    const std::int64_t first = start(0);
+    if (first < 0 || first > size) fail_stored_offsets(item_bytes);
+    const auto width = static_cast<std::int64_t>(item_bytes);
+    std::int64_t* const ends = slot_->ends;
+    const std::int64_t base = slot_->item_base;
+    bool ok = (size - first) % width == 0;
+    if (std::has_single_bit(item_bytes)) {
+      ok &= counted_ends(stored, n, static_cast<std::uint32_t>(size - first), std::countr_zero(item_bytes), ends, base);
+    } else {
+      std::int64_t prev = first;
+      for (std::size_t e = 1; e < n; ++e) {
+        const std::int64_t o = start(e);
+        ok &= o >= prev && o <= size && (o - first) % width == 0;
+        ends[e - 1] = base + (o - first) / width;
+        prev = o;
+      }
+    }
+    if (!ok) [[unlikely]]
+      fail_stored_offsets(item_bytes);
+    const std::int64_t items = (size - first) / width;
+    ends[n - 1] = base + items;
+    if (items != slot_->items)
+      fail(fmt::format("basket holds {} items but its size (fLast) announces {}", items, slot_->items), 0);
+    const std::size_t nvalues = static_cast<std::size_t>(items) * product(in_.inner_shape);
+    decode_items(in_.item, basket_.data.data() + first, nvalues, slot_->values);
+  }
+
+  [[noreturn]] void fail_stored_offsets(std::size_t item_bytes) const {
+    const auto size = static_cast<std::int64_t>(basket_.data.size());
+    const auto n = static_cast<std::size_t>(basket_.entries);
+    std::int64_t prev = 0;
+    for (std::size_t e = 0; e <= n; ++e) {
+      const std::int64_t o =
+          e < n ? std::int64_t{static_cast<std::int32_t>(load_be32(basket_.stored_offsets.data() + 4 * e))} - basket_.keylen
+                : size;
+      if (o < prev || o > size)
+        fail(fmt::format("entry {} of the basket starts at byte {}, outside [{}, {}] (entry offsets must increase "
+                         "within the basket's {} data bytes)",
+                         e, o, prev, size, size),
+             0);
+      if (e > 0 && (o - prev) % static_cast<std::int64_t>(item_bytes) != 0)
+        fail(fmt::format("entry {} holds {} bytes, not a whole number of {}-byte items", e - 1, o - prev, item_bytes),
+             static_cast<std::size_t>(prev));
+      prev = o;
+    }
+    fail("the basket's entry offsets do not match its data", 0);
   }
 
   // --- std::vector<numeric>: the most common jagged layout, decoded in two flat passes -------
@@ -468,6 +631,7 @@ class Decoder {
       buf_.seek(w.pos, "entry");
       {
         RBuffer::Scope scope(buf_, "entry", e, " of the basket");
+        start_piece();
         stl_entry();  // the generic path names what is wrong with the header
       }
       const bool overflows = size - w.pos >= 10 && static_cast<std::int64_t>(load_be32(d + w.pos + 6)) > capacity - w.total;

@@ -52,6 +52,10 @@ struct JaggedSlot {
 void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                          const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot);
 
+/// For tests: makes the decoders that have an AVX2 variant use their portable loops instead, so
+/// that both are checked on a machine with AVX2.
+void use_portable_kernels(bool on) noexcept;
+
 /// Decodes `n` values stored as `item` (big-endian, possibly Float16/Double32 packed) into dst.
 void decode_items(const Item& item, const std::byte* src, std::size_t n, std::byte* dst) noexcept;
 

@@ -25,6 +25,10 @@ struct Tree::Target {
   Interpretation interpretation;
 };
 
+struct Tree::Interpretations {
+  std::vector<std::optional<Interpretation>> of;  ///< parallel to infos_
+};
+
 namespace {
 
 std::int64_t shape_product(const std::vector<std::int64_t>& dims) {
@@ -35,7 +39,7 @@ std::int64_t shape_product(const std::vector<std::int64_t>& dims) {
 
 void collect(const BranchModel& b, int depth, const std::string& parent, const std::string& parent_path,
              const detail::StreamerRegistry& streamers, std::vector<BranchInfo>& infos,
-             std::vector<const BranchModel*>& models) {
+             std::vector<const BranchModel*>& models, std::vector<std::optional<Interpretation>>& interpretations) {
   BranchInfo info;
   info.name = b.name;
   info.path = parent_path.empty() ? b.name : parent_path + "/" + b.name;
@@ -52,9 +56,11 @@ void collect(const BranchModel& b, int depth, const std::string& parent, const s
   info.baskets = static_cast<std::int32_t>(b.baskets.size());
   info.compressed_bytes = b.fZipBytes;
   info.uncompressed_bytes = b.fTotBytes;
+  std::optional<Interpretation> interpretation;
   if (d.readable && d.kind != "leaflist") {
     try {
-      info.dtype = detail::interpret(b, streamers).dtype();
+      interpretation = detail::interpret(b, streamers);
+      info.dtype = interpretation->dtype();
     } catch (const Error&) {
     }
   }
@@ -77,7 +83,9 @@ void collect(const BranchModel& b, int depth, const std::string& parent, const s
   const std::string path = info.path;
   infos.push_back(std::move(info));
   models.push_back(&b);
-  for (const auto& sub : b.branches) collect(*sub, depth + 1, b.name, path, streamers, infos, models);
+  interpretations.push_back(std::move(interpretation));
+  for (const auto& sub : b.branches)
+    collect(*sub, depth + 1, b.name, path, streamers, infos, models, interpretations);
 }
 
 }  // namespace
@@ -85,7 +93,10 @@ void collect(const BranchModel& b, int depth, const std::string& parent, const s
 Tree::Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const detail::TreeModel> model, std::string path,
            int cycle)
     : file_(std::move(file)), model_(std::move(model)), path_(std::move(path)), cycle_(cycle) {
-  for (const auto& b : model_->branches) collect(*b, 0, "", "", file_->streamers(), infos_, models_);
+  auto interpretations = std::make_shared<Interpretations>();
+  for (const auto& b : model_->branches)
+    collect(*b, 0, "", "", file_->streamers(), infos_, models_, interpretations->of);
+  interpretations_ = std::move(interpretations);
   for (std::size_t i = 0; i < infos_.size(); ++i) {
     by_path_[infos_[i].path].push_back(i);
     by_name_[infos_[i].name].push_back(i);
@@ -98,19 +109,17 @@ const std::string& Tree::class_name() const noexcept { return model_->class_name
 entry_t Tree::entries() const noexcept { return model_->entries; }
 
 bool Tree::has_branch(std::string_view name) const noexcept {
-  const std::string key(name);
-  return by_path_.count(key) > 0 || by_name_.count(key) > 0;
+  return by_path_.find(name) != by_path_.end() || by_name_.find(name) != by_name_.end();
 }
 
 std::size_t Tree::index_of(std::string_view name) const {
-  const std::string key(name);
-  if (auto it = by_path_.find(key); it != by_path_.end()) {
+  if (auto it = by_path_.find(name); it != by_path_.end()) {
     if (it->second.size() == 1) return it->second.front();
     throw KeyNotFound(fmt::format("branch path '{}' is ambiguous in tree '{}' of {}: {} branches have it (the file "
                                   "holds several top-level branches of that name); read them through Tree::branches()",
                                   name, path_, file_->path(), it->second.size()));
   }
-  if (auto it = by_name_.find(key); it != by_name_.end()) {
+  if (auto it = by_name_.find(name); it != by_name_.end()) {
     if (it->second.size() == 1) return it->second.front();
     std::vector<std::string> paths;
     for (auto i : it->second) paths.push_back("'" + infos_[i].path + "'");
@@ -127,7 +136,18 @@ std::size_t Tree::index_of(std::string_view name) const {
 
 const BranchInfo& Tree::branch(std::string_view name) const { return infos_[index_of(name)]; }
 
+Tree::Target Tree::target(std::size_t i) const {
+  if (const auto& cached = interpretations_->of[i]) return {models_[i], *cached};
+  return {models_[i], detail::interpret(*models_[i], file_->streamers())};  // throws: says why it is not readable
+}
+
 Tree::Target Tree::resolve(std::string_view name) const {
+  // The common case first: a path or name that one branch has.
+  for (const NameIndex* index : {&by_path_, &by_name_})
+    if (auto it = index->find(name); it != index->end()) {
+      if (it->second.size() == 1) return target(it->second.front());
+      break;  // ambiguous: index_of() below says so
+    }
   // "branch.leaf" (or a leaf name no branch has) reads one leaf of a leaf-list.
   auto is_leaf_list = [](const BranchModel* b) { return b->class_name == "TBranch" && b->leaves.size() > 1; };
   if (!has_branch(name)) {
@@ -142,14 +162,13 @@ Tree::Target Tree::resolve(std::string_view name) const {
         for (const auto& l : b->leaves)
           if (l->name == name) return {b, detail::interpret(*b, file_->streamers(), l.get())};
   }
-  const std::size_t i = index_of(name);
-  return {models_[i], detail::interpret(*models_[i], file_->streamers())};
+  return target(index_of(name));
 }
 
 column::Column Tree::read(const BranchInfo& info, EntryRange range, ReadOptions options) const {
   const auto i = static_cast<std::size_t>(&info - infos_.data());
   EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
-  return std::move(read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers())}}, range, options).front());
+  return std::move(read_targets({target(i)}, range, options).front());
 }
 
 column::Column Tree::read_leaf(const BranchInfo& info, std::string_view leaf, EntryRange range,
@@ -249,7 +268,12 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       c = column::Column(in.dtype());
     }
     c.set_inner_shape(in.inner_shape);
-    c.mutable_offsets().assign(in.jagged_depth(), column::Offsets{0});
+    auto& levels = c.mutable_offsets();  // emptied and refilled in place: a reused column keeps its memory
+    levels.resize(in.jagged_depth());
+    for (auto& level : levels) {
+      level.clear();
+      level.push_back(0);
+    }
     direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
     if (direct[i]) {
       // The entry count comes from the tree record; before allocating for it, check that the
@@ -339,8 +363,11 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
     // Vectors read into their slots walk their entries by their own headers: no entry offsets.
-    const bool walked = slotted[task.target] && detail::is_numeric_vector(t.interpretation);
-    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, !walked);
+    // Counted arrays read into their slots check the stored offsets while they use them.
+    const auto offsets = !slotted[task.target]                           ? detail::EntryOffsets::kParse
+                         : detail::is_numeric_vector(t.interpretation) ? detail::EntryOffsets::kSkip
+                                                                       : detail::EntryOffsets::kStored;
+    const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, offsets);
     detail::ElementCounts ec;
     if (t.interpretation.count_branch) {
       ec.column = &counts.at(t.interpretation.count_branch);
@@ -365,8 +392,16 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       needs_sizes[ti] = 1;
     }
   };
+  // Largest baskets first: threads that take baskets one at a time then finish close together
+  // (in branch order, one large basket left for last keeps the other threads waiting).
+  std::vector<std::size_t> order(tasks.size());
+  for (std::size_t ti = 0; ti < tasks.size(); ++ti) order[ti] = ti;
+  if (core::Context{options.threads}.resolved_threads() > 1) {
+    const auto bytes = [&](std::size_t ti) { return targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes; };
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes(a) > bytes(b); });
+  }
   core::parallel_for(tasks.size(), core::Context{options.threads},
-                     [&](std::size_t ti) { decode_task(ti, nullptr); });
+                     [&](std::size_t k) { decode_task(order[k], nullptr); });
   // Baskets written without entry offsets (ROOT's kGenerateOffsetMap) are decoded again with the
   // sizes of their entries, read from the branch that counts them.
   for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
@@ -380,7 +415,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
 
   const core::Context ctx{options.threads};
-  core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
+  bool any_pieces = false;
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    any_pieces |= !direct[i] && !slotted[i] && first_task[i] != first_task[i + 1];
+  if (any_pieces) core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
     if (direct[i] || slotted[i] || first_task[i] == first_task[i + 1]) return;
     std::vector<column::Column> mine;
     for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) mine.push_back(std::move(pieces[k]));

@@ -102,6 +102,7 @@ class Tree {
        int cycle);
   struct Target;
   [[nodiscard]] Target resolve(std::string_view name) const;
+  [[nodiscard]] Target target(std::size_t index) const;
   [[nodiscard]] std::vector<column::Column> read_targets(const std::vector<Target>& targets, EntryRange range,
                                                          ReadOptions options,
                                                          std::vector<column::Column>* recycle = nullptr) const;
@@ -113,7 +114,17 @@ class Tree {
   int cycle_ = 0;
   std::vector<BranchInfo> infos_;
   std::vector<const detail::BranchModel*> models_;  ///< parallel to infos_
-  std::unordered_map<std::string, std::vector<std::size_t>> by_path_, by_name_;  ///< indices into infos_
+  /// Each branch's interpretation, worked out once when the tree is opened (none for branches
+  /// that have no whole-branch interpretation: resolve() then works it out again and reports why).
+  struct Interpretations;
+  std::shared_ptr<const Interpretations> interpretations_;
+  /// Looks names up without building a std::string for each (Tree::read is called per batch).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  using NameIndex = std::unordered_map<std::string, std::vector<std::size_t>, NameHash, std::equal_to<>>;
+  NameIndex by_path_, by_name_;  ///< indices into infos_
 };
 
 }  // namespace evclass::root

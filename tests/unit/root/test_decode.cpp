@@ -296,5 +296,128 @@ TEST(Decode, VectorBasketWithABrokenHeaderIsACorruptFile) {
   EXPECT_THROW(decode_vectors_into(in, raw, 0, 3, {"t", "v", 0}, "mem", slot), CorruptFile);
 }
 
+// Whole baskets of counted arrays (x[n], x[n][3]) decode into their slot straight from the
+// basket's stored entry offsets, which are checked while they are used (AVX2, eight entries at a
+// time, and a portable loop): every value and end offset must land in place, nothing outside the
+// slot may be written, and any offset that read_basket() would refuse must be refused here too.
+struct CountedBasket {
+  Bytes values;                    // big-endian items
+  Bytes stored;                    // big-endian entry starts, counted from the key start
+  std::vector<std::int64_t> ends;  // expected item ends
+  std::vector<float> expected;
+};
+
+constexpr std::int32_t kKeylen = 77;
+
+CountedBasket counted_basket(const std::vector<std::size_t>& lengths, std::size_t per_item) {
+  CountedBasket c;
+  std::int64_t items = 0;
+  float next = 0.5f;
+  for (std::size_t n : lengths) {
+    c.stored.i32(kKeylen + static_cast<std::int32_t>(c.values.data.size()));
+    for (std::size_t i = 0; i < n * per_item; ++i, next += 1.f) {
+      c.values.f32(next);
+      c.expected.push_back(next);
+    }
+    items += static_cast<std::int64_t>(n);
+    c.ends.push_back(items);
+  }
+  return c;
+}
+
+RawBasket stored_basket(const CountedBasket& c, entry_t entries) {
+  RawBasket r;
+  r.data = c.values.data;
+  r.stored_offsets = c.stored.data;
+  r.keylen = kKeylen;
+  r.entries = entries;
+  return r;
+}
+
+std::string fmt_title(std::int32_t per_item) { return "v[n][" + std::to_string(per_item) + "]"; }
+
+Interpretation counted_floats(BranchModel& b, LeafModel& n, std::int32_t per_item) {
+  b.class_name = "TBranch";
+  b.name = "v";
+  b.leaves.push_back(leaf("TLeafF", "v", per_item));
+  b.leaves[0]->title = per_item > 1 ? fmt_title(per_item) : "v[n]";
+  b.leaves[0]->dims = title_dimensions(b.leaves[0]->title);
+  b.leaves[0]->count = &n;
+  return interpret(b, StreamerRegistry{});
+}
+
+void check_counted_slot(std::int32_t per_item, bool portable) {
+  use_portable_kernels(portable);
+  BranchModel b;
+  auto n = leaf("TLeafI", "n");
+  const Interpretation in = counted_floats(b, *n, per_item);
+  ASSERT_TRUE(decodes_into_slots(in));
+  // 21 entries: two whole steps of eight after entry 0, then a tail; empty entries included.
+  const std::vector<std::size_t> lengths{2, 0, 1, 3, 0, 0, 5, 1, 1, 2, 9, 0, 1, 4, 2, 0, 0, 3, 1, 7, 1};
+  const CountedBasket c = counted_basket(lengths, static_cast<std::size_t>(per_item));
+  const auto entries = static_cast<entry_t>(lengths.size());
+  const RawBasket raw = stored_basket(c, entries);
+  const std::size_t values = c.expected.size();
+  constexpr std::size_t kGuard = 16;
+  std::vector<float> memory(kGuard + values + kGuard, -1.f);
+  std::vector<std::int64_t> ends(lengths.size() + 2, -7);
+  JaggedSlot slot{reinterpret_cast<std::byte*>(memory.data() + kGuard), ends.data() + 1, 1000, c.ends.back()};
+  decode_vectors_into(in, raw, 0, entries, {"t", "v", 0}, "mem", slot);
+  for (std::size_t i = 0; i < values; ++i) ASSERT_EQ(memory[kGuard + i], c.expected[i]) << "value " << i;
+  for (std::size_t i = 0; i < kGuard; ++i) {
+    ASSERT_EQ(memory[i], -1.f) << "before the slot";
+    ASSERT_EQ(memory[kGuard + values + i], -1.f) << "after the slot";
+  }
+  EXPECT_EQ(ends.front(), -7);
+  EXPECT_EQ(ends.back(), -7);
+  for (std::size_t e = 0; e < lengths.size(); ++e) EXPECT_EQ(ends[e + 1], 1000 + c.ends[e]) << "entry " << e;
+
+  // Damage one stored start at a time, at every entry (inside the eight-wide steps and in the
+  // tail): below the previous start, past the data, in the middle of an item, negative.
+  const auto set_start = [](CountedBasket& d, std::size_t e, std::int64_t v) {
+    const auto u = static_cast<std::uint32_t>(static_cast<std::int32_t>(v));
+    for (int k = 0; k < 4; ++k) d.stored.data[4 * e + k] = static_cast<std::byte>((u >> (24 - 8 * k)) & 0xff);
+  };
+  const auto start_of = [&](std::size_t e) { return kKeylen + (e ? c.ends[e - 1] : 0) * 4 * per_item; };
+  const std::int64_t size = static_cast<std::int64_t>(c.values.data.size());
+  for (std::size_t e = 0; e < lengths.size(); ++e) {
+    std::vector<std::int64_t> bad_starts{kKeylen + size + 4, kKeylen - 8, std::int64_t{-2147483647} - 1,
+                                         start_of(e) + 1};
+    if (e > 0) bad_starts.push_back(start_of(e - 1) - 4);
+    for (const std::int64_t v : bad_starts) {
+      if (e > 0 && v == start_of(e)) continue;
+      CountedBasket d = c;
+      set_start(d, e, v);
+      const RawBasket broken = stored_basket(d, entries);
+      std::fill(memory.begin(), memory.end(), -1.f);
+      EXPECT_THROW(decode_vectors_into(in, broken, 0, entries, {"t", "v", 0}, "mem", slot), CorruptFile)
+          << "entry " << e << " starting at " << v << (portable ? " (portable)" : "");
+      for (std::size_t i = 0; i < kGuard; ++i) ASSERT_EQ(memory[kGuard + values + i], -1.f) << "after the slot";
+    }
+  }
+  // A size (fLast) that announces other than the items the offsets give.
+  JaggedSlot wrong = slot;
+  wrong.items -= 1;
+  EXPECT_THROW(decode_vectors_into(in, raw, 0, entries, {"t", "v", 0}, "mem", wrong), CorruptFile);
+  use_portable_kernels(false);
+}
+
+TEST(Decode, CountedBasketsDecodeIntoTheirSlotFromTheStoredOffsets) {
+  for (const bool portable : {false, true}) {
+    check_counted_slot(1, portable);  // x[n] of 4-byte floats: the shift-and-mask path
+    check_counted_slot(3, portable);  // x[n][3]: 12-byte items, the dividing path
+  }
+}
+
+// The portable vector walk, on a machine whose CPU would otherwise take the AVX2 one.
+TEST(Decode, VectorBasketsDecodeIntoTheirSlotWithThePortableWalk) {
+  use_portable_kernels(true);
+  check_vector_slot<std::int8_t>("char");
+  check_vector_slot<std::int16_t>("short");
+  check_vector_slot<float>("float");
+  check_vector_slot<double>("double");
+  use_portable_kernels(false);
+}
+
 }  // namespace
 }  // namespace evclass::root::detail
