@@ -230,14 +230,14 @@ void flatten(const rd::BranchModel& b, std::vector<const rd::BranchModel*>& out)
   for (const auto& sub : b.branches) flatten(*sub, out);
 }
 
-struct BasketFacts {
+struct StoredPayload {
   Codec codec = Codec::kNone;
   std::size_t objlen = 0;
   std::span<const std::byte> stored;  ///< payload as stored (file bytes, or embedded raw data)
 };
 
-BasketFacts basket_facts(const rd::FileImpl& impl, const rd::BasketRef& ref) {
-  BasketFacts f;
+StoredPayload stored_payload(const rd::FileImpl& impl, const rd::BasketRef& ref) {
+  StoredPayload f;
   if (ref.embedded) {
     const auto& raw = ref.embedded->buffer;  // fLast bytes, the entries' data after fKeylen
     const auto keylen = static_cast<std::size_t>(std::max<std::int64_t>(0, ref.embedded->fKeylen));
@@ -288,10 +288,10 @@ std::vector<Group> make_groups(const rd::FileImpl& impl, const evclass::root::Tr
     try {
       // One untimed read checks that the branch reads; it also brings its pages into memory.
       (void)tree.read(entry.names, {}, {.threads = 1});
-      std::vector<BasketFacts> facts;
+      std::vector<StoredPayload> facts;
       std::map<Codec, std::size_t> by_codec;
       for (const auto& ref : bm.baskets) {
-        facts.push_back(basket_facts(impl, ref));
+        facts.push_back(stored_payload(impl, ref));
         by_codec[facts.back().codec] += facts.back().objlen;
       }
       Codec dominant = Codec::kNone;

@@ -89,35 +89,39 @@ RawBasket read_embedded(const FileImpl& file, const BasketRef& ref, const Basket
 
 }  // namespace
 
-std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref) {
-  if (ref.embedded) return static_cast<std::int64_t>(ref.embedded->buffer.size());
-  const Key key = file.read_key_at(ref.seek, "a basket key");
-  auto stored = file.range(ref.seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
-  if (payload_codec(stored, static_cast<std::size_t>(key.fObjlen)) == Codec::kNone)
-    return static_cast<std::int64_t>(stored.size());
-  return static_cast<std::int64_t>(claimed_uncompressed_size(stored));
-}
-
-std::optional<BasketShape> basket_shape(const FileImpl& file, const BasketRef& ref) noexcept {
+BasketFacts basket_facts(const FileImpl& file, const BasketRef& ref) noexcept {
+  BasketFacts facts;
+  if (ref.embedded) {
+    const EmbeddedBasket& b = *ref.embedded;
+    facts.capacity = static_cast<std::int64_t>(b.buffer.size());
+    if (b.fLast >= b.fKeylen && b.fKeylen >= 0)
+      facts.shape = BasketShape{b.fLast - b.fKeylen, static_cast<std::int64_t>(b.buffer.size()), b.has_offsets};
+    return facts;
+  }
   try {
-    if (ref.embedded) {
-      const EmbeddedBasket& b = *ref.embedded;
-      if (b.fLast < b.fKeylen || b.fKeylen < 0) return std::nullopt;
-      return BasketShape{b.fLast - b.fKeylen, static_cast<std::int64_t>(b.buffer.size()), b.has_offsets};
-    }
+    const Key key = file.read_key_at(ref.seek, "a basket key");
+    auto stored = file.range(ref.seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
+    facts.capacity = payload_codec(stored, static_cast<std::size_t>(key.fObjlen)) == Codec::kNone
+                         ? static_cast<std::int64_t>(stored.size())
+                         : static_cast<std::int64_t>(claimed_uncompressed_size(stored));
+  } catch (...) {
+    facts.capacity = -1;
+    facts.capacity_error = std::current_exception();
+  }
+  try {
     const auto size = static_cast<std::int64_t>(file.file_bytes().size());
-    if (ref.seek < 0 || ref.seek >= size) return std::nullopt;
+    if (ref.seek < 0 || ref.seek >= size) return facts;
     RBuffer buf(file.range(ref.seek, std::min<std::int64_t>(ref.bytes, size - ref.seek), "a basket"),
                 Origin{file.path(), ref.seek});
     Key key;
     BasketHeader h;
     read_basket_head(buf, key, h);
     const std::int64_t data = std::int64_t{h.fLast} - key.fKeylen;
-    if (data < 0 || data > key.fObjlen || key.fNbytes < key.fKeylen) return std::nullopt;
-    return BasketShape{data, std::int64_t{key.fNbytes} - key.fKeylen, key.fObjlen - data >= 4};
+    if (data < 0 || data > key.fObjlen || key.fNbytes < key.fKeylen) return facts;
+    facts.shape = BasketShape{data, std::int64_t{key.fNbytes} - key.fKeylen, key.fObjlen - data >= 4};
   } catch (const Error&) {
-    return std::nullopt;
   }
+  return facts;
 }
 
 Codec basket_codec(const FileImpl& file, const BasketRef& ref) {

@@ -10,6 +10,7 @@
 //   the key start, so fKeylen is subtracted).
 
 #include <cstdint>
+#include <exception>
 #include <optional>
 #include <span>
 #include <string>
@@ -58,11 +59,6 @@ enum class EntryOffsets : std::uint8_t {
 [[nodiscard]] RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWhere& where,
                                     column::Buffer& scratch, EntryOffsets offsets = EntryOffsets::kParse);
 
-/// The most bytes a basket's payload can hold once decompressed, from its key and the headers of
-/// its compressed blocks (checked as read_basket() checks them), without decompressing it. Lets
-/// callers refuse entry counts that no basket could hold before allocating for them.
-[[nodiscard]] std::int64_t basket_capacity(const FileImpl& file, const BasketRef& ref);
-
 /// Sizes a basket announces in its key and TBasket header, read without decompressing it.
 struct BasketShape {
   std::int64_t data_bytes = 0;    ///< fLast - fKeylen: the entries' bytes
@@ -70,9 +66,20 @@ struct BasketShape {
   bool has_offsets = false;       ///< entry offsets follow the data
 };
 
-/// The shape of a basket, or nothing when its headers are inconsistent (read_basket() then
-/// reports what is wrong when the basket is read).
-[[nodiscard]] std::optional<BasketShape> basket_shape(const FileImpl& file, const BasketRef& ref) noexcept;
+/// What a reader needs to know of a basket before decompressing it, from its headers alone.
+struct BasketFacts {
+  /// The most bytes its payload can hold once decompressed, from its key and the headers of its
+  /// compressed blocks (checked as read_basket() checks them): lets callers refuse entry counts
+  /// that no basket could hold before allocating for them. Negative when the headers are broken;
+  /// `capacity_error` then says how.
+  std::int64_t capacity = -1;
+  std::exception_ptr capacity_error;
+  /// Its shape, or nothing when its headers are inconsistent (read_basket() then reports what is
+  /// wrong when the basket is read).
+  std::optional<BasketShape> shape;
+};
+
+[[nodiscard]] BasketFacts basket_facts(const FileImpl& file, const BasketRef& ref) noexcept;
 
 /// The codec of a basket without decompressing it (reads only the key header).
 [[nodiscard]] Codec basket_codec(const FileImpl& file, const BasketRef& ref);

@@ -1,6 +1,8 @@
 #include "evclass/root/tree.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <map>
 #include <optional>
 
@@ -23,10 +25,30 @@ using detail::Interpretation;
 struct Tree::Target {
   const BranchModel* branch = nullptr;
   Interpretation interpretation;
+  std::size_t index = 0;  ///< of the branch in infos_
 };
 
 struct Tree::Interpretations {
   std::vector<std::optional<Interpretation>> of;  ///< parallel to infos_
+};
+
+struct Tree::BasketFactsCache {
+  explicit BasketFactsCache(const std::vector<const BranchModel*>& models)
+      : once(models.size()), known(models.size()), facts(models.size()) {
+    for (std::size_t i = 0; i < models.size(); ++i) index.emplace(models[i], i);
+  }
+  std::unordered_map<const BranchModel*, std::size_t> index;  ///< into infos_
+  std::vector<std::once_flag> once;
+  std::vector<std::atomic<bool>> known;
+  std::vector<std::vector<detail::BasketFacts>> facts;  ///< per branch, per basket
+
+  /// The index of a branch another one refers to (its counter or its sizes).
+  std::size_t index_of(const BranchModel* b) const {
+    if (auto it = index.find(b); it != index.end()) return it->second;
+    throw Unsupported(fmt::format("branch '{}' is referred to by another branch but is not in its tree", b->name));
+  }
+
+
 };
 
 namespace {
@@ -97,6 +119,7 @@ Tree::Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const d
   for (const auto& b : model_->branches)
     collect(*b, 0, "", "", file_->streamers(), infos_, models_, interpretations->of);
   interpretations_ = std::move(interpretations);
+  basket_facts_ = std::make_shared<BasketFactsCache>(models_);
   for (std::size_t i = 0; i < infos_.size(); ++i) {
     by_path_[infos_[i].path].push_back(i);
     by_name_[infos_[i].name].push_back(i);
@@ -137,8 +160,8 @@ std::size_t Tree::index_of(std::string_view name) const {
 const BranchInfo& Tree::branch(std::string_view name) const { return infos_[index_of(name)]; }
 
 Tree::Target Tree::target(std::size_t i) const {
-  if (const auto& cached = interpretations_->of[i]) return {models_[i], *cached};
-  return {models_[i], detail::interpret(*models_[i], file_->streamers())};  // throws: says why it is not readable
+  if (const auto& cached = interpretations_->of[i]) return {models_[i], *cached, i};
+  return {models_[i], detail::interpret(*models_[i], file_->streamers()), i};  // throws: says why it is not readable
 }
 
 Tree::Target Tree::resolve(std::string_view name) const {
@@ -152,15 +175,16 @@ Tree::Target Tree::resolve(std::string_view name) const {
   auto is_leaf_list = [](const BranchModel* b) { return b->class_name == "TBranch" && b->leaves.size() > 1; };
   if (!has_branch(name)) {
     if (const auto dot = name.rfind('.'); dot != std::string_view::npos && has_branch(name.substr(0, dot))) {
-      const BranchModel* b = models_[index_of(name.substr(0, dot))];
+      const std::size_t i = index_of(name.substr(0, dot));
+      const BranchModel* b = models_[i];
       if (is_leaf_list(b))
         for (const auto& l : b->leaves)
-          if (l->name == name.substr(dot + 1)) return {b, detail::interpret(*b, file_->streamers(), l.get())};
+          if (l->name == name.substr(dot + 1)) return {b, detail::interpret(*b, file_->streamers(), l.get()), i};
     }
-    for (const auto* b : models_)
-      if (is_leaf_list(b))
+    for (std::size_t i = 0; i < models_.size(); ++i)
+      if (const BranchModel* b = models_[i]; is_leaf_list(b))
         for (const auto& l : b->leaves)
-          if (l->name == name) return {b, detail::interpret(*b, file_->streamers(), l.get())};
+          if (l->name == name) return {b, detail::interpret(*b, file_->streamers(), l.get()), i};
   }
   return target(index_of(name));
 }
@@ -178,7 +202,7 @@ column::Column Tree::read_leaf(const BranchInfo& info, std::string_view leaf, En
   for (const auto& l : models_[i]->leaves)
     if (l->name == leaf)
       return std::move(
-          read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers(), l.get())}}, range, options)
+          read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers(), l.get()), i}}, range, options)
               .front());
   throw KeyNotFound(fmt::format("branch '{}' has no leaf '{}'", info.path, leaf));
 }
@@ -204,6 +228,26 @@ void Tree::read_into(const std::vector<std::string>& names, std::vector<column::
   columns = read_targets(targets, range, options, &columns);
 }
 
+void Tree::learn_basket_facts(const std::vector<Target>& targets, int threads) const {
+  BasketFactsCache& cache = *basket_facts_;
+  std::vector<std::size_t> unknown;
+  for (const auto& t : targets)
+    if (!cache.known[t.index].load(std::memory_order_acquire)) unknown.push_back(t.index);
+  std::sort(unknown.begin(), unknown.end());
+  unknown.erase(std::unique(unknown.begin(), unknown.end()), unknown.end());
+  core::parallel_for(unknown.size(), core::Context{threads}, [&](std::size_t k) {
+    const std::size_t i = unknown[k];
+    std::call_once(cache.once[i], [&] {
+      const BranchModel& b = *models_[i];
+      std::vector<detail::BasketFacts> facts;
+      facts.reserve(b.baskets.size());
+      for (const auto& ref : b.baskets) facts.push_back(detail::basket_facts(*file_, ref));
+      cache.facts[i] = std::move(facts);
+      cache.known[i].store(true, std::memory_order_release);
+    });
+  });
+}
+
 std::vector<column::Column> Tree::read_targets(const std::vector<Target>& targets, EntryRange range,
                                                ReadOptions options, std::vector<column::Column>* recycle) const {
 
@@ -221,7 +265,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (cin.layout != expected || cin.dtype() != column::DType::kInt32 || !cin.inner_shape.empty())
       throw Unsupported(fmt::format("branch '{}' is sized by '{}', which is not an int32 {}", t.branch->name, c->name,
                                     expected == Interpretation::Layout::kFixed ? "size" : "member"));
-    counts.emplace(c, std::move(read_targets({{c, cin}}, range, options).front()));
+    counts.emplace(c, std::move(read_targets({{c, cin, basket_facts_->index_of(c)}}, range, options).front()));
   }
 
   struct Task {
@@ -254,6 +298,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
   first_task[targets.size()] = tasks.size();
 
+  learn_basket_facts(targets, options.threads);
+
   // Fixed-size layouts are decoded straight into the final column (their size is known); the
   // others into one piece per basket, joined at the end.
   std::vector<column::Column> out(targets.size());
@@ -279,10 +325,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       // The entry count comes from the tree record; before allocating for it, check that the
       // baskets can hold that many entries (a corrupt count must not allocate gigabytes).
       const BranchModel& b = *targets[i].branch;
+      const auto& facts = basket_facts_->facts[targets[i].index];
       const auto need = static_cast<double>(stops[i] - starts[i]) * static_cast<double>(in.entry_stride);
       double can_hold = 0;
-      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k)
-        can_hold += static_cast<double>(detail::basket_capacity(*file_, b.baskets[tasks[k].basket]));
+      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
+        const detail::BasketFacts& f = facts[tasks[k].basket];
+        if (f.capacity_error) std::rethrow_exception(f.capacity_error);
+        can_hold += static_cast<double>(f.capacity);
+      }
       if (need > can_hold)
         throw CorruptFile(detail::corrupt_message(
             fmt::format("branch claims {} entries of {} bytes ({} bytes) but its baskets hold at most {} bytes",
@@ -315,6 +365,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const std::int64_t entry_header = vectors ? 10 : 0;
     if (item_bytes <= 0) return std::nullopt;
     const BranchModel& b = *targets[i].branch;
+    const auto& facts = basket_facts_->facts[targets[i].index];
     std::int64_t items = 0;
     double claimed = 0;
     for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
@@ -322,7 +373,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       const detail::BasketRef& ref = b.baskets[task.basket];
       const entry_t n = ref.last - ref.first;
       if (task.lo != 0 || task.hi != n) return std::nullopt;
-      const auto shape = detail::basket_shape(*file_, ref);
+      const auto& shape = facts[task.basket].shape;
       if (!shape || !shape->has_offsets) return std::nullopt;
       const std::int64_t value_bytes = shape->data_bytes - entry_header * n;
       if (value_bytes < 0 || value_bytes % item_bytes != 0) return std::nullopt;
@@ -396,9 +447,12 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // (in branch order, one large basket left for last keeps the other threads waiting).
   std::vector<std::size_t> order(tasks.size());
   for (std::size_t ti = 0; ti < tasks.size(); ++ti) order[ti] = ti;
-  if (core::Context{options.threads}.resolved_threads() > 1) {
+  if (const int threads = core::Context{options.threads}.resolved_threads(); threads > 1) {
+    // Only the largest few need to go first; the rest even out among the threads.
     const auto bytes = [&](std::size_t ti) { return targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes; };
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return bytes(a) > bytes(b); });
+    const std::size_t first = std::min<std::size_t>(order.size(), 8 * static_cast<std::size_t>(threads));
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(first), order.end(),
+                      [&](std::size_t a, std::size_t b) { return bytes(a) != bytes(b) ? bytes(a) > bytes(b) : a < b; });
   }
   core::parallel_for(tasks.size(), core::Context{options.threads},
                      [&](std::size_t k) { decode_task(order[k], nullptr); });
@@ -410,7 +464,9 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const detail::BasketRef& ref = t.branch->baskets[tasks[ti].basket];
     const BranchModel* sb = t.interpretation.size_branch;
     const column::Column sizes =
-        std::move(read_targets({{sb, detail::interpret(*sb, file_->streamers())}}, {ref.first, ref.last}, {1}).front());
+        std::move(read_targets({{sb, detail::interpret(*sb, file_->streamers()), basket_facts_->index_of(sb)}},
+                               {ref.first, ref.last}, {1})
+                      .front());
     decode_task(ti, &sizes);
   }
 

@@ -103,6 +103,7 @@ class Tree {
   struct Target;
   [[nodiscard]] Target resolve(std::string_view name) const;
   [[nodiscard]] Target target(std::size_t index) const;
+  void learn_basket_facts(const std::vector<Target>& targets, int threads) const;
   [[nodiscard]] std::vector<column::Column> read_targets(const std::vector<Target>& targets, EntryRange range,
                                                          ReadOptions options,
                                                          std::vector<column::Column>* recycle = nullptr) const;
@@ -118,6 +119,10 @@ class Tree {
   /// that have no whole-branch interpretation: resolve() then works it out again and reports why).
   struct Interpretations;
   std::shared_ptr<const Interpretations> interpretations_;
+  /// Each branch's basket headers (sizes, capacities), read on the first read of the branch and
+  /// kept: later reads (batch after batch) place their baskets without parsing them again.
+  struct BasketFactsCache;
+  std::shared_ptr<BasketFactsCache> basket_facts_;
   /// Looks names up without building a std::string for each (Tree::read is called per batch).
   struct NameHash {
     using is_transparent = void;
