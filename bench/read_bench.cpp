@@ -1,14 +1,15 @@
 // evclass_read_bench: how fast Tree::read turns a file's baskets into columns, per codec, set
 // beside the cost of only decompressing (and of only copying) exactly the same baskets.
 //
-//   evclass_read_bench [--threads 1,2] [--repeat N] [--min-seconds S] [--best] [--keep-heap]
-//                      [--no-fixed] [--per-branch K] FILE...
+//   evclass_read_bench [--threads 1,2] [--repeat N] [--min-seconds S] [--slices K] [--best]
+//                      [--keep-heap] [--reuse-columns] [--no-fixed] [--per-branch K] FILE...
 //
 // For every tree of every file the leaf-level readable branches are grouped by the codec that
 // holds most of their uncompressed bytes (embedded baskets count as "none"; a branch whose last
 // basket was stored raw stays in its codec's group, and the note under the table counts such
-// baskets). For each group and each thread count three operations are timed, interleaved,
-// --repeat times, each repetition calling the operation again and again for >= --min-seconds:
+// baskets). For each group and each thread count three operations are timed --repeat times;
+// within a repetition they take turns (--slices turns), each calling its operation again and
+// again for >= --min-seconds in all:
 //
 //   read    Tree::read(paths of all the group's branches; leaf-lists leaf by leaf) -> columns
 //   decomp  per basket: read its key, decompress its payload into a per-thread buffer allocated
@@ -19,7 +20,8 @@
 // decomp and memcpy run through core::parallel_for with the same thread count as the read.
 // Columns of the table: MB unc. = sum of the baskets' fObjlen (MB = 1e6 bytes); read MB/s and
 // events/s of the read; decomp and memcpy MB/s of the same bytes; "read vs X %" =
-// (t_read / t_X - 1) * 100; speed-up = t(first thread count) / t(this one), for the read and for
+// (t_read / t_X - 1) * 100, the median over repetitions of that ratio within each repetition (the
+// turns make both see the same state of the machine); speed-up = t(first thread count) / t(this one), for the read and for
 // decomp; fixed ms = the same Tree::read of an empty entry range (name resolution, interpretation
 // and other per-call work that does not depend on baskets; it is part of the read time);
 // noise = largest (max - min) / median over the repetitions of read, decomp and memcpy; CPU % =
@@ -30,9 +32,11 @@
 // faulting in fresh pages, which the decomp reference never pays. Nothing here asserts a timing.
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -179,6 +183,8 @@ double process_cpu_seconds() {
 struct CallTime {
   double seconds = 0;  ///< wall time per call
   double cpu = 0;      ///< process CPU time / wall time over the calls
+  double elapsed = 0;  ///< wall time of all the calls
+  std::size_t calls = 0;
 };
 
 /// Time per call of f, calling it until at least min_seconds have passed.
@@ -193,7 +199,33 @@ CallTime time_per_call(F&& f, double min_seconds) {
     ++calls;
     elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   } while (elapsed < min_seconds);
-  return {elapsed / static_cast<double>(calls), (process_cpu_seconds() - cpu0) / elapsed};
+  return {elapsed / static_cast<double>(calls), (process_cpu_seconds() - cpu0) / elapsed, elapsed, calls};
+}
+
+/// --slices: each repetition alternates read, decomp and memcpy this many times, so that the
+/// three see the same state of the machine (on a VM whose speed drifts from second to second,
+/// timing one for a while and then the other compares different machines).
+int g_slices = 4;
+
+/// Time per call of each of `fns`, taken in turns of min_seconds / g_slices each.
+template <std::size_t N>
+std::array<CallTime, N> interleaved(const std::array<std::function<void()>, N>& fns, double min_seconds) {
+  std::array<CallTime, N> out{};
+  std::array<double, N> cpu{};
+  for (int s = 0; s < g_slices; ++s)
+    for (std::size_t k = 0; k < N; ++k) {
+      if (!fns[k]) continue;
+      const CallTime t = time_per_call(fns[k], min_seconds / g_slices);
+      out[k].elapsed += t.elapsed;
+      out[k].calls += t.calls;
+      cpu[k] += t.cpu * t.elapsed;
+    }
+  for (std::size_t k = 0; k < N; ++k)
+    if (out[k].calls) {
+      out[k].seconds = out[k].elapsed / static_cast<double>(out[k].calls);
+      out[k].cpu = cpu[k] / out[k].elapsed;
+    }
+  return out;
 }
 
 double median(std::vector<double> v) {
@@ -349,6 +381,8 @@ std::vector<Group> make_groups(const rd::FileImpl& impl, const evclass::root::Tr
 
 struct Timing {
   double read = 0, decomp = 0, copy = 0;  ///< median (or best) seconds per call
+  /// Median over the repetitions of read / decomp and read / memcpy within each repetition.
+  double read_per_decomp = 0, read_per_copy = 0;
   double fixed = 0;     ///< the same read of no entries: what a call costs before any basket
   double noise = 0;     ///< largest (max - min) / median of read, decomp and memcpy
   double read_cpu = 0;  ///< median CPU use while reading: CPU time / (wall * threads)
@@ -361,24 +395,32 @@ Timing measure(const rd::FileImpl& impl, const evclass::root::Tree& tree, const 
   run_read(tree, names, threads);
   run_decompress(impl, jobs, threads);
   if (with_memcpy) run_memcpy(jobs, threads);
-  std::vector<double> r, d, m, f, cpu;
+  std::vector<double> r, d, m, f, cpu, rd_ratio, rm_ratio;
   for (int rep = 0; rep < repeat; ++rep) {
-    const CallTime read = time_per_call([&] { run_read(tree, names, threads); }, min_seconds);
-    r.push_back(read.seconds);
-    cpu.push_back(read.cpu / threads);
-    d.push_back(time_per_call([&] { run_decompress(impl, jobs, threads); }, min_seconds).seconds);
-    if (with_memcpy) m.push_back(time_per_call([&] { run_memcpy(jobs, threads); }, min_seconds).seconds);
+    const auto t = interleaved<3>({[&] { run_read(tree, names, threads); }, [&] { run_decompress(impl, jobs, threads); },
+                                   with_memcpy ? std::function<void()>([&] { run_memcpy(jobs, threads); }) : nullptr},
+                                  min_seconds);
+    r.push_back(t[0].seconds);
+    cpu.push_back(t[0].cpu / threads);
+    d.push_back(t[1].seconds);
+    rd_ratio.push_back(t[0].seconds / t[1].seconds);
+    if (with_memcpy) {
+      m.push_back(t[2].seconds);
+      rm_ratio.push_back(t[0].seconds / t[2].seconds);
+    }
     if (with_fixed)
       f.push_back(time_per_call([&] { run_read(tree, names, threads, {0, 0}); }, min_seconds / 4).seconds);
   }
   Timing t;
   t.read = summary(r, best);
   t.decomp = summary(d, best);
+  t.read_per_decomp = median(rd_ratio);
   t.noise = std::max(spread(r), spread(d));
   t.read_cpu = median(cpu);
   t.fixed = with_fixed ? summary(f, best) : -1;
   if (with_memcpy) {
     t.copy = summary(m, best);
+    t.read_per_copy = median(rm_ratio);
     t.noise = std::max(t.noise, spread(m));
   }
   return t;
@@ -403,6 +445,8 @@ std::string overhead(double t, double ref) {
   if (ref <= 0) return "-";
   return fmt::format("{:+.0f}", (t / ref - 1) * 100);
 }
+
+std::string overhead(double ratio) { return ratio > 0 ? fmt::format("{:+.0f}", (ratio - 1) * 100) : "-"; }
 
 /// The per-branch table of one group, as Markdown (printed after the file's table).
 std::string per_branch_report(const rd::FileImpl& impl, const evclass::root::Tree& tree, const Group& g,
@@ -481,8 +525,8 @@ void bench_file(const std::string& path, const Options& opt) {
                      info.path,
                      codec_label(g.codec), g.branches.size(), g.jobs.size(), bytes / kMB, opt.threads[k],
                      rate(bytes, t.read), events_rate(static_cast<double>(g.events), t.read), rate(bytes, t.decomp),
-                     overhead(t.read, t.decomp), g.have_memcpy ? rate(bytes, t.copy) : "-",
-                     g.have_memcpy ? overhead(t.read, t.copy) : "-", speedup, t.fixed < 0 ? std::string("-") : fmt::format("{:.3f}", t.fixed * 1e3), t.noise * 100,
+                     overhead(t.read_per_decomp), g.have_memcpy ? rate(bytes, t.copy) : "-",
+                     g.have_memcpy ? overhead(t.read_per_copy) : "-", speedup, t.fixed < 0 ? std::string("-") : fmt::format("{:.3f}", t.fixed * 1e3), t.noise * 100,
                      t.read_cpu * 100);
         }
         std::string kinds;
@@ -540,6 +584,10 @@ int main(int argc, char** argv) {
   app.add_flag("--reuse-columns", g_reuse_columns,
                "read into the same columns every time (Tree::read_into), as batch-by-batch reading does: the read "
                "then pays no first touch of fresh output memory");
+  app.add_option("--slices", g_slices,
+                 "turns per repetition: read, decomp and memcpy alternate this many times, and 'read vs' is the "
+                 "median over repetitions of each repetition's ratio")
+      ->check(CLI::Range(1, 1000));
   app.add_option("files", files, "ROOT files")->required();
   CLI11_PARSE(app, argc, argv);
 
