@@ -51,7 +51,7 @@ std::vector<std::int32_t> entry_offsets(std::size_t nraw, RawAt raw, std::int64_
 // The basket's TKey and TBasket fields, up to the data.
 void read_basket_head(RBuffer& buf, Key& key, BasketHeader& h) {
   RBuffer::Scope scope(buf, "the basket's key (TBasket)");
-  key = read_key(buf);
+  key = read_key(buf, /*with_text=*/false);
   // TBasket's version is written without a byte count; accept one anyway.
   const std::uint16_t first = buf.u16("TBasket version");
   if (first & 0x4000) {

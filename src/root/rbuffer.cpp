@@ -37,7 +37,9 @@ void RBuffer::fail_size(std::string_view what, std::size_t wanted, std::size_t a
   fail_at(fmt::format("expected {} ({} bytes) but only {} bytes are left", what, wanted, data_.size() - std::min(at, data_.size())), at);
 }
 
-std::string RBuffer::tstring(std::string_view what) {
+std::string RBuffer::tstring(std::string_view what) { return std::string(tstring_view(what)); }
+
+std::string_view RBuffer::tstring_view(std::string_view what) {
   std::size_t n = u8(what);
   if (n == 255) {
     std::int32_t len = i32(what);

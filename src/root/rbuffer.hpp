@@ -77,6 +77,8 @@ class RBuffer {
   }
   /// ROOT's TString: one length byte, or 255 followed by a 4-byte length.
   std::string tstring(std::string_view what = "TString");
+  /// The same string as a view into the buffer's bytes (no copy).
+  std::string_view tstring_view(std::string_view what = "TString");
   /// A NUL-terminated string (class names after a new-class tag).
   std::string cstring(std::string_view what, std::size_t max_length = 4096);
 

@@ -43,7 +43,7 @@ FileHeader read_file_header(RBuffer& buf) {
   return h;
 }
 
-Key read_key(RBuffer& buf) {
+Key read_key(RBuffer& buf, bool with_text) {
   const std::size_t start = buf.pos();
   Key k;
   k.fNbytes = buf.i32("TKey fNbytes");
@@ -59,15 +59,20 @@ Key read_key(RBuffer& buf) {
     k.fSeekKey = buf.i32("TKey fSeekKey");
     k.fSeekPdir = buf.i32("TKey fSeekPdir");
   }
-  k.fClassName = buf.tstring("TKey fClassName");
-  k.fName = buf.tstring("TKey fName");
-  k.fTitle = buf.tstring("TKey fTitle");
+  const std::string_view class_name = buf.tstring_view("TKey fClassName");
+  const std::string_view name = buf.tstring_view("TKey fName");
+  const std::string_view title = buf.tstring_view("TKey fTitle");
+  if (with_text) {
+    k.fClassName = class_name;
+    k.fName = name;
+    k.fTitle = title;
+  }
   if (k.fNbytes < 0 || k.fObjlen < 0 || k.fKeylen < 0)
-    buf.fail_at(fmt::format("TKey '{}' has a negative size (fNbytes {}, fObjlen {}, fKeylen {})", k.fName, k.fNbytes,
+    buf.fail_at(fmt::format("TKey '{}' has a negative size (fNbytes {}, fObjlen {}, fKeylen {})", name, k.fNbytes,
                             k.fObjlen, k.fKeylen),
                 start);
   if (k.fKeylen > k.fNbytes && k.fNbytes != 0)
-    buf.fail_at(fmt::format("TKey '{}' header length fKeylen {} exceeds its total length fNbytes {}", k.fName, k.fKeylen,
+    buf.fail_at(fmt::format("TKey '{}' header length fKeylen {} exceeds its total length fNbytes {}", name, k.fKeylen,
                             k.fNbytes),
                 start);
   return k;

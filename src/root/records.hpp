@@ -61,7 +61,9 @@ struct DirectoryRecord {
 };
 
 [[nodiscard]] FileHeader read_file_header(RBuffer& buf);
-[[nodiscard]] Key read_key(RBuffer& buf);
+/// A TKey header. Without `with_text` its class name, name and title are checked and skipped but
+/// not kept (baskets: read by the thousand, their names are known from the branch).
+[[nodiscard]] Key read_key(RBuffer& buf, bool with_text = true);
 [[nodiscard]] DirectoryRecord read_directory_record(RBuffer& buf);
 
 }  // namespace evclass::root::detail

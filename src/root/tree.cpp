@@ -304,46 +304,6 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // others into one piece per basket, joined at the end.
   std::vector<column::Column> out(targets.size());
   std::vector<char> direct(targets.size(), 0);
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    const Interpretation& in = targets[i].interpretation;
-    column::Column& c = out[i];
-    if (recycle && i < recycle->size()) {
-      c = std::move((*recycle)[i]);
-      c.reset(in.dtype());
-    } else {
-      c = column::Column(in.dtype());
-    }
-    c.set_inner_shape(in.inner_shape);
-    auto& levels = c.mutable_offsets();  // emptied and refilled in place: a reused column keeps its memory
-    levels.resize(in.jagged_depth());
-    for (auto& level : levels) {
-      level.clear();
-      level.push_back(0);
-    }
-    direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
-    if (direct[i]) {
-      // The entry count comes from the tree record; before allocating for it, check that the
-      // baskets can hold that many entries (a corrupt count must not allocate gigabytes).
-      const BranchModel& b = *targets[i].branch;
-      const auto& facts = basket_facts_->facts[targets[i].index];
-      const auto need = static_cast<double>(stops[i] - starts[i]) * static_cast<double>(in.entry_stride);
-      double can_hold = 0;
-      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
-        const detail::BasketFacts& f = facts[tasks[k].basket];
-        if (f.capacity_error) std::rethrow_exception(f.capacity_error);
-        can_hold += static_cast<double>(f.capacity);
-      }
-      if (need > can_hold)
-        throw CorruptFile(detail::corrupt_message(
-            fmt::format("branch claims {} entries of {} bytes ({} bytes) but its baskets hold at most {} bytes",
-                        stops[i] - starts[i], in.entry_stride, need, can_hold),
-            "the TTree record", {fmt::format("TTree '{}'", path_), fmt::format("TBranch '{}'", b.name)},
-            file_->path()));
-      c.data().resize(static_cast<std::size_t>(stops[i] - starts[i]) * c.item_width() * column::dtype_size(in.dtype()));
-      c.set_flat_entries(stops[i] - starts[i]);
-    }
-  }
-
   // std::vector<T> branches read whole baskets straight into the final column too: each basket's
   // value count follows from its data size (a 10-byte header per entry, then the values), read
   // from its header without decompressing it, so every basket's place is known in advance.
@@ -387,10 +347,49 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (claimed > 64.0 * file_bytes) return std::nullopt;
     return items;
   };
-  for (std::size_t i = 0; i < targets.size(); ++i) {
-    if (direct[i]) continue;
+  // Each target's column is made ready (emptied, sized, its baskets placed) on its own, in
+  // parallel when there are many: for trees of a thousand small branches this is a noticeable
+  // part of a read, and it only waits on memory.
+  auto prepare = [&](std::size_t i) {
+    const Interpretation& in = targets[i].interpretation;
+    column::Column& c = out[i];
+    if (recycle && i < recycle->size()) {
+      c = std::move((*recycle)[i]);
+      c.reset(in.dtype());
+    } else {
+      c = column::Column(in.dtype());
+    }
+    c.set_inner_shape(in.inner_shape);
+    auto& levels = c.mutable_offsets();  // emptied and refilled in place: a reused column keeps its memory
+    levels.resize(in.jagged_depth());
+    for (auto& level : levels) {
+      level.clear();
+      level.push_back(0);
+    }
+    direct[i] = in.layout == Interpretation::Layout::kFixed && in.item.coding != detail::Item::Coding::kBits;
+    if (direct[i]) {
+      // The entry count comes from the tree record; before allocating for it, check that the
+      // baskets can hold that many entries (a corrupt count must not allocate gigabytes).
+      const BranchModel& b = *targets[i].branch;
+      const auto& facts = basket_facts_->facts[targets[i].index];
+      const auto need = static_cast<double>(stops[i] - starts[i]) * static_cast<double>(in.entry_stride);
+      double can_hold = 0;
+      for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) {
+        const detail::BasketFacts& f = facts[tasks[k].basket];
+        if (f.capacity_error) std::rethrow_exception(f.capacity_error);
+        can_hold += static_cast<double>(f.capacity);
+      }
+      if (need > can_hold)
+        throw CorruptFile(detail::corrupt_message(
+            fmt::format("branch claims {} entries of {} bytes ({} bytes) but its baskets hold at most {} bytes",
+                        stops[i] - starts[i], in.entry_stride, need, can_hold),
+            "the TTree record", {fmt::format("TTree '{}'", path_), fmt::format("TBranch '{}'", b.name)},
+            file_->path()));
+      c.data().resize(static_cast<std::size_t>(stops[i] - starts[i]) * c.item_width() * column::dtype_size(in.dtype()));
+      c.set_flat_entries(stops[i] - starts[i]);
+      return;
+    }
     if (auto items = count_vector_items(i)) {
-      column::Column& c = out[i];
       const auto entries = static_cast<std::size_t>(stops[i] - starts[i]);
       c.data().resize(static_cast<std::size_t>(*items) * c.item_width() * column::dtype_size(c.dtype()));
       auto& offsets = c.mutable_offsets()[0];
@@ -403,9 +402,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       }
       slotted[i] = 1;
     }
-  }
+  };
+  const bool many = targets.size() >= 64;
+  core::parallel_for(targets.size(), core::Context{many ? options.threads : 1}, prepare);
 
-  std::vector<column::Column> pieces(tasks.size());
+  bool any_pieces = false;
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    any_pieces |= !direct[i] && !slotted[i] && first_task[i] != first_task[i + 1];
+  std::vector<column::Column> pieces(any_pieces ? tasks.size() : 0);  // none when every basket decodes in place
   std::vector<char> needs_sizes(tasks.size(), 0);
   auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
     thread_local column::Buffer scratch;  // decompressed baskets, reused from task to task
@@ -471,9 +475,6 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
 
   const core::Context ctx{options.threads};
-  bool any_pieces = false;
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    any_pieces |= !direct[i] && !slotted[i] && first_task[i] != first_task[i + 1];
   if (any_pieces) core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
     if (direct[i] || slotted[i] || first_task[i] == first_task[i + 1]) return;
     std::vector<column::Column> mine;
