@@ -175,7 +175,7 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
   }
   out.data = payload.subspan(0, static_cast<std::size_t>(border));
   const std::size_t trailer = payload.size() - static_cast<std::size_t>(border);
-  if (offsets != EntryOffsets::kSkip && trailer >= 4 && out.entries > 0) {
+  if (trailer >= 4 && out.entries > 0) {
     // int32 count, then that many big-endian int32 offsets; read in one pass without copies.
     const std::byte* t = payload.data() + border;
     const auto be32 = [](const std::byte* p) {
@@ -183,6 +183,13 @@ RawBasket read_basket(const FileImpl& file, const BasketRef& ref, const BasketWh
                                        (std::uint32_t(p[2]) << 8) | std::uint32_t(p[3]));
     };
     const std::int32_t n = be32(t);
+    if (offsets == EntryOffsets::kStoredIfWhole) {
+      if (n >= out.entries && static_cast<std::size_t>(n) <= (trailer - 4) / 4) {
+        out.stored_offsets = {t + 4, 4 * static_cast<std::size_t>(out.entries)};
+        out.keylen = key.fKeylen;
+      }
+      return out;
+    }
     if (n < 0 || static_cast<std::size_t>(n) > (trailer - 4) / 4)
       fail(file, where, ref.seek,
            fmt::format("basket claims {} entry offsets but only {} bytes follow its data", n, trailer - 4));

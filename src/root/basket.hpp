@@ -51,7 +51,9 @@ class BasketWhere final : public OuterContext {
 enum class EntryOffsets : std::uint8_t {
   kParse,   ///< checked and converted into RawBasket::offsets
   kStored,  ///< left as stored (RawBasket::stored_offsets), for a decoder that checks them as it goes
-  kSkip,    ///< ignored: for layouts whose entries carry their own sizes and are walked from the start
+  /// left as stored when there is one per entry, else ignored without complaint: for vectors,
+  /// whose entries carry their own sizes and can be walked by them where the offsets are missing
+  kStoredIfWhole,
 };
 
 /// Reads, checks and decompresses one basket of a branch. A compressed payload is decompressed

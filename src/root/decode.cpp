@@ -204,6 +204,56 @@ template <std::size_t W, class Chunk>
   return {-1, pos, total};
 }
 
+// The same walk with each entry's start taken from the basket's stored entry offsets, so that no
+// entry waits for the header of the one before (the walk above is one long chain of dependent
+// loads). Memory safety rests on the offsets alone, checked as they are used: entry 0 starts at
+// byte 0, every entry spans at least its 10-byte header, and every entry leaves 10 bytes for each
+// one after it; with the data size equal to 10 bytes per entry plus `capacity` values, every
+// entry's values then land inside the slot. Each header's byte count and value count must agree
+// with its entry's extent (the version is not looked at: the values do not depend on it).
+// Returns false when anything disagrees; the caller then walks the headers instead, which finds
+// (and names) what is wrong.
+template <std::size_t W, class Chunk>
+[[gnu::always_inline]] inline bool walk_vectors_stored(const std::byte* d, std::size_t size, const std::byte* stored,
+                                                       std::int32_t keylen, entry_t entries, std::byte* dst,
+                                                       std::int64_t capacity, std::int64_t* ends,
+                                                       std::int64_t base) noexcept {
+  constexpr std::size_t kHeader = 4 + 2 + 4;
+  const auto n = static_cast<std::size_t>(entries);
+  const std::size_t slot_bytes = static_cast<std::size_t>(capacity) * W;
+  if (n == 0 || size / kHeader < n || size - kHeader * n != slot_bytes) return false;
+  const auto origin = static_cast<std::uint32_t>(keylen);
+  if (load_be32(stored) != origin) return false;
+  // Each entry is counted in values before it ("at") and in data bytes (at + 10 e). An entry
+  // ends where the next starts, and is valid when that end, counted in values, lies in
+  // [at, slot_bytes]. A whole 32-byte chunk fits in the slot while at + 32 <= slot_bytes, and in
+  // the data too then, since the data holds at least one more header past the slot's bytes.
+  const std::size_t chunk_limit = slot_bytes >= kVectorChunk ? slot_bytes - kVectorChunk : 0;
+  const bool chunks = slot_bytes >= kVectorChunk;
+  std::size_t at = 0;
+  const auto step = [&](std::size_t e, std::size_t end) noexcept {
+    const std::size_t next_at = end - kHeader * (e + 1);
+    if (next_at < at || next_at > slot_bytes) [[unlikely]]
+      return false;
+    const std::byte* h = d + at + kHeader * e;
+    const std::size_t bytes = next_at - at;
+    if ((load_be32(h) ^ (0x40000000u | static_cast<std::uint32_t>(bytes + 6))) |
+        (load_be32(h + 6) ^ static_cast<std::uint32_t>(bytes / W)) | static_cast<std::uint32_t>(bytes % W)) [[unlikely]]
+      return false;
+    if (bytes <= kVectorChunk && at <= chunk_limit && chunks) [[likely]] {
+      Chunk::template swap<W>(h + kHeader, dst + at);
+    } else {
+      swap_values<W>(h + kHeader, bytes / W, dst + at);
+    }
+    ends[e] = base + static_cast<std::int64_t>(next_at / W);
+    at = next_at;
+    return true;
+  };
+  for (std::size_t e = 0; e + 1 < n; ++e)
+    if (!step(e, load_be32(stored + 4 * (e + 1)) - origin)) return false;
+  return step(n - 1, size);
+}
+
 template <class Chunk>
 [[gnu::always_inline]] inline VectorWalk walk_vectors_of_width(std::size_t width, const std::byte* d, std::size_t size,
                                                                entry_t entries, std::byte* dst, std::int64_t capacity,
@@ -216,6 +266,25 @@ template <class Chunk>
   }
 }
 
+template <class Chunk>
+[[gnu::always_inline]] inline bool walk_stored_of_width(std::size_t width, const std::byte* d, std::size_t size,
+                                                        const std::byte* stored, std::int32_t keylen, entry_t entries,
+                                                        std::byte* dst, std::int64_t capacity, std::int64_t* ends,
+                                                        std::int64_t base) noexcept {
+  switch (width) {
+    case 1: return walk_vectors_stored<1, Chunk>(d, size, stored, keylen, entries, dst, capacity, ends, base);
+    case 2: return walk_vectors_stored<2, Chunk>(d, size, stored, keylen, entries, dst, capacity, ends, base);
+    case 4: return walk_vectors_stored<4, Chunk>(d, size, stored, keylen, entries, dst, capacity, ends, base);
+    default: return walk_vectors_stored<8, Chunk>(d, size, stored, keylen, entries, dst, capacity, ends, base);
+  }
+}
+
+bool walk_stored_plain(std::size_t width, const std::byte* d, std::size_t size, const std::byte* stored,
+                       std::int32_t keylen, entry_t entries, std::byte* dst, std::int64_t capacity, std::int64_t* ends,
+                       std::int64_t base) noexcept {
+  return walk_stored_of_width<PlainChunk>(width, d, size, stored, keylen, entries, dst, capacity, ends, base);
+}
+
 VectorWalk walk_vectors_plain(std::size_t width, const std::byte* d, std::size_t size, entry_t entries, std::byte* dst,
                               std::int64_t capacity, std::int64_t* ends, std::int64_t base) noexcept {
   return walk_vectors_of_width<PlainChunk>(width, d, size, entries, dst, capacity, ends, base);
@@ -226,6 +295,132 @@ VectorWalk walk_vectors_plain(std::size_t width, const std::byte* d, std::size_t
                                                      entry_t entries, std::byte* dst, std::int64_t capacity,
                                                      std::int64_t* ends, std::int64_t base) noexcept {
   return walk_vectors_of_width<Avx2Chunk>(width, d, size, entries, dst, capacity, ends, base);
+}
+
+// Eight entries per step, in two passes. The first takes every entry's extent from the stored
+// offsets and checks it as walk_vectors_stored() does, the value counts in the headers included
+// (one gather of eight), keeping the entries' starts in values (`at`, with at[n] = the slot's
+// size) and writing the end offsets; the second, only once all that holds, copies each entry's
+// values as one 32-byte chunk where they fit. Per entry this is about half the instructions of
+// the one-pass walk, which is bound by how many it issues.
+[[gnu::target("avx2")]] inline __m256i bswap32x8(__m256i v) noexcept {
+  return _mm256_shuffle_epi8(v, _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12, 3, 2, 1, 0, 7, 6,
+                                                 5, 4, 11, 10, 9, 8, 15, 14, 13, 12));
+}
+
+[[gnu::target("avx2")]] inline __m256i be32x8(const std::byte* p) noexcept {
+  return bswap32x8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+}
+
+[[gnu::target("avx2")]] bool vector_extents_avx2(const std::byte* d, std::size_t size, const std::byte* stored,
+                                                 std::uint32_t origin, std::size_t n, int shift,
+                                                 std::size_t slot_bytes, std::uint32_t* at, std::int64_t* ends,
+                                                 std::int64_t base) noexcept {
+  constexpr std::uint32_t kHeader = 10;
+  const std::uint32_t mask = (std::uint32_t{1} << shift) - 1;
+  const std::uint32_t last_header = static_cast<std::uint32_t>(size - kHeader);
+  const __m256i origin8 = _mm256_set1_epi32(static_cast<int>(origin));
+  const __m256i slot8 = _mm256_set1_epi32(static_cast<int>(slot_bytes));
+  const __m256i last8 = _mm256_set1_epi32(static_cast<int>(last_header));
+  const __m256i mask8 = _mm256_set1_epi32(static_cast<int>(mask));
+  const __m128i count = _mm_cvtsi32_si128(shift);
+  const __m256i base4 = _mm256_set1_epi64x(base);
+  const __m256i step8 = _mm256_set1_epi32(8 * kHeader);
+  const __m256i six = _mm256_set1_epi32(6);
+  const __m256i flag = _mm256_set1_epi32(0x40000000);
+  __m256i headers = _mm256_setr_epi32(0, 10, 20, 30, 40, 50, 60, 70);  // 10 e for the eight entries
+  __m256i bad = _mm256_setzero_si256();
+  std::size_t e = 0;
+  for (; e + 8 < n; e += 8) {
+    const __m256i start = _mm256_sub_epi32(be32x8(stored + 4 * e), origin8);
+    const __m256i next = _mm256_sub_epi32(be32x8(stored + 4 * e + 4), origin8);
+    const __m256i a = _mm256_sub_epi32(start, headers);
+    const __m256i b = _mm256_sub_epi32(next, _mm256_add_epi32(headers, _mm256_set1_epi32(kHeader)));
+    const __m256i bytes = _mm256_sub_epi32(b, a);
+    bad = _mm256_or_si256(bad, _mm256_xor_si256(_mm256_cmpeq_epi32(_mm256_max_epu32(b, slot8), slot8),
+                                                _mm256_set1_epi32(-1)));  // b > slot_bytes
+    bad = _mm256_or_si256(bad, _mm256_cmpgt_epi32(a, b));  // signed: both below 2^31 where the rest holds
+    bad = _mm256_or_si256(bad, _mm256_and_si256(bytes, mask8));
+    // The header's value count, from a start clamped into the data: a lane out of bounds is
+    // already marked bad, and no lane reads outside the data.
+    const __m256i where = _mm256_min_epu32(start, last8);
+    const __m256i sizes = bswap32x8(_mm256_i32gather_epi32(reinterpret_cast<const int*>(d + 6), where, 1));
+    const __m256i counted = bswap32x8(_mm256_i32gather_epi32(reinterpret_cast<const int*>(d), where, 1));
+    bad = _mm256_or_si256(bad, _mm256_xor_si256(sizes, _mm256_srl_epi32(bytes, count)));
+    bad = _mm256_or_si256(bad, _mm256_xor_si256(counted, _mm256_or_si256(_mm256_add_epi32(bytes, six), flag)));
+    const __m256i items = _mm256_srl_epi32(b, count);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(at + e), a);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ends + e),
+                        _mm256_add_epi64(base4, _mm256_cvtepu32_epi64(_mm256_castsi256_si128(items))));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(ends + e + 4),
+                        _mm256_add_epi64(base4, _mm256_cvtepu32_epi64(_mm256_extracti128_si256(items, 1))));
+    headers = _mm256_add_epi32(headers, step8);
+  }
+  if (!_mm256_testz_si256(bad, bad)) return false;
+  for (; e < n; ++e) {
+    const std::uint32_t start = load_be32(stored + 4 * e) - origin;
+    const std::uint32_t next = e + 1 < n ? load_be32(stored + 4 * (e + 1)) - origin : static_cast<std::uint32_t>(size);
+    const std::uint32_t a = start - kHeader * static_cast<std::uint32_t>(e);
+    const std::uint32_t b = next - kHeader * static_cast<std::uint32_t>(e + 1);
+    if (b > slot_bytes || b < a || ((b - a) & mask) || start > last_header) return false;
+    if (load_be32(d + start + 6) != (b - a) >> shift || load_be32(d + start) != (0x40000000u | (b - a + 6)))
+      return false;
+    at[e] = a;
+    ends[e] = base + (b >> shift);
+  }
+  at[n] = static_cast<std::uint32_t>(slot_bytes);
+  return true;
+}
+
+template <std::size_t W, bool kBool>
+[[gnu::target("avx2")]] inline void copy_vectors_avx2(const std::byte* d, const std::uint32_t* at, std::size_t n,
+                                                      std::byte* dst, std::size_t slot_bytes) noexcept {
+  constexpr std::size_t kHeader = 10;
+  const std::size_t chunk_limit = slot_bytes >= kVectorChunk ? slot_bytes - kVectorChunk : 0;
+  const bool chunks = slot_bytes >= kVectorChunk;
+  const std::byte* h = d;
+  for (std::size_t e = 0; e < n; ++e, h += kHeader) {
+    const std::size_t a = at[e], bytes = at[e + 1] - a;
+    const std::byte* src = h + a + kHeader;
+    if (bytes <= kVectorChunk && a <= chunk_limit && chunks) [[likely]] {
+      if constexpr (kBool) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+        const __m256i zero = _mm256_cmpeq_epi8(v, _mm256_setzero_si256());
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + a), _mm256_andnot_si256(zero, _mm256_set1_epi8(1)));
+      } else {
+        Avx2Chunk::swap<W>(src, dst + a);
+      }
+    } else if constexpr (kBool) {
+      for (std::size_t i = 0; i < bytes; ++i) dst[a + i] = static_cast<std::byte>(src[i] != std::byte{0});
+    } else {
+      swap_values<W>(src, bytes / W, dst + a);
+    }
+  }
+}
+
+[[gnu::target("avx2")]] bool walk_stored_avx2(std::size_t width, bool boolean, const std::byte* d, std::size_t size,
+                                              const std::byte* stored, std::int32_t keylen, entry_t entries,
+                                              std::byte* dst, std::int64_t capacity, std::int64_t* ends,
+                                              std::int64_t base) {
+  const auto n = static_cast<std::size_t>(entries);
+  const std::size_t slot_bytes = static_cast<std::size_t>(capacity) * width;
+  if (n == 0 || size / 10 < n || size - 10 * n != slot_bytes || size > 0x7fffffffu) return false;
+  const auto origin = static_cast<std::uint32_t>(keylen);
+  if (load_be32(stored) != origin) return false;
+  thread_local std::vector<std::uint32_t> at;
+  if (at.size() < n + 1) at.resize(n + 1);
+  if (!vector_extents_avx2(d, size, stored, origin, n, std::countr_zero(width), slot_bytes, at.data(), ends, base))
+    return false;
+  switch (width) {
+    case 1:
+      boolean ? copy_vectors_avx2<1, true>(d, at.data(), n, dst, slot_bytes)
+              : copy_vectors_avx2<1, false>(d, at.data(), n, dst, slot_bytes);
+      break;
+    case 2: copy_vectors_avx2<2, false>(d, at.data(), n, dst, slot_bytes); break;
+    case 4: copy_vectors_avx2<4, false>(d, at.data(), n, dst, slot_bytes); break;
+    default: copy_vectors_avx2<8, false>(d, at.data(), n, dst, slot_bytes); break;
+  }
+  return true;
 }
 #endif
 
@@ -246,6 +441,17 @@ VectorWalk walk_vectors_into(std::size_t width, const std::byte* d, std::size_t 
   if (use_avx2()) return walk_vectors_avx2(width, d, size, entries, dst, capacity, ends, base);
 #endif
   return walk_vectors_plain(width, d, size, entries, dst, capacity, ends, base);
+}
+
+// Vectors of bools are normalised to 0/1; only the AVX2 walk does that on the way (the portable
+// one returns false for them, and they are walked by their headers and decoded afterwards).
+bool walk_vectors_by_stored_offsets(std::size_t width, bool boolean, const std::byte* d, std::size_t size,
+                                    const std::byte* stored, std::int32_t keylen, entry_t entries, std::byte* dst,
+                                    std::int64_t capacity, std::int64_t* ends, std::int64_t base) {
+#ifdef EVC_AVX2_CHUNK
+  if (use_avx2()) return walk_stored_avx2(width, boolean, d, size, stored, keylen, entries, dst, capacity, ends, base);
+#endif
+  return !boolean && walk_stored_plain(width, d, size, stored, keylen, entries, dst, capacity, ends, base);
 }
 
 // The end offsets of a counted array's entries 0 .. n-2 (each the start of the next entry),
@@ -643,6 +849,9 @@ class Decoder {
     // Bools are normalised to 0/1, so they are gathered first and decoded in a second pass; every
     // other plain type is byte-swapped straight into the slot.
     const bool two_pass = item.dtype == DType::kBool;
+    // Where the basket's stored offsets are whole and agree with its data, they give every entry's
+    // place at once; otherwise (or without them) the entries are walked by their own headers.
+    if (decode_vectors_by_stored_offsets(in_, basket_, *slot_)) return;
     thread_local column::Buffer gathered;
     if (two_pass) gathered.resize(size);
     std::byte* const dst = two_pass ? gathered.data() : slot_->values;
@@ -950,6 +1159,15 @@ void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entr
                          const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot) {
   EVC_ASSERT(decodes_into_slots(in), "direct decoding of numeric vectors and counted arrays only");
   (void)Decoder(in, basket, lo, hi, where, file_path, {}, slot.values, &slot).run();
+}
+
+bool decode_vectors_by_stored_offsets(const Interpretation& in, const RawBasket& basket, const JaggedSlot& slot) {
+  EVC_ASSERT(is_numeric_vector(in), "numeric vectors only");
+  const Item& item = in.stl->inner->item;
+  return !basket.stored_offsets.empty() &&
+         walk_vectors_by_stored_offsets(item.disk_size, item.dtype == DType::kBool, basket.data.data(),
+                                        basket.data.size(), basket.stored_offsets.data(), basket.keylen,
+                                        basket.entries, slot.values, slot.items, slot.ends, slot.item_base);
 }
 
 void decode_basket_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,

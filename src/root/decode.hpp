@@ -52,6 +52,15 @@ struct JaggedSlot {
 void decode_vectors_into(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                          const BasketWhere& where, const std::string& file_path, const JaggedSlot& slot);
 
+/// The first way decode_vectors_into() tries for a whole basket of numeric std::vectors: every
+/// entry placed by the basket's stored entry offsets (RawBasket::stored_offsets), each checked
+/// against the data's size and against its entry's header (byte count, value count). Returns
+/// false where anything disagrees (or, with the portable kernels, for vectors of bool), having
+/// written nothing outside the slot; decode_vectors_into() then walks the entries by their
+/// headers instead, which names what is wrong. Public for tests.
+[[nodiscard]] bool decode_vectors_by_stored_offsets(const Interpretation& in, const RawBasket& basket,
+                                                    const JaggedSlot& slot);
+
 /// For tests: makes the decoders that have an AVX2 variant use their portable loops instead, so
 /// that both are checked on a machine with AVX2.
 void use_portable_kernels(bool on) noexcept;

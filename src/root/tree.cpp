@@ -417,10 +417,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     const Target& t = targets[task.target];
     const detail::BasketRef& ref = t.branch->baskets[task.basket];
     const detail::BasketWhere where{path_, t.branch->name, task.basket};
-    // Vectors read into their slots walk their entries by their own headers: no entry offsets.
-    // Counted arrays read into their slots check the stored offsets while they use them.
+    // Baskets read into their slots check the stored offsets while they use them; vectors fall
+    // back to walking their entries by their own headers where the offsets are missing or wrong.
     const auto offsets = !slotted[task.target]                           ? detail::EntryOffsets::kParse
-                         : detail::is_numeric_vector(t.interpretation) ? detail::EntryOffsets::kSkip
+                         : detail::is_numeric_vector(t.interpretation) ? detail::EntryOffsets::kStoredIfWhole
                                                                        : detail::EntryOffsets::kStored;
     const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, offsets);
     detail::ElementCounts ec;

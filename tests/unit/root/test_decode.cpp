@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <array>
 #include <bit>
 #include <cstring>
@@ -417,6 +419,196 @@ TEST(Decode, VectorBasketsDecodeIntoTheirSlotWithThePortableWalk) {
   check_vector_slot<float>("float");
   check_vector_slot<double>("double");
   use_portable_kernels(false);
+}
+
+// Whole baskets of std::vector<T> decode first by their stored entry offsets (AVX2: eight
+// entries per step and a gather of their headers; portable: one entry at a time). Each entry is
+// placed by its offset and checked against its header, so a good basket must decode exactly, and
+// any disagreement in an offset or a header must be refused with nothing written outside the
+// slot; decode_vectors_into() then falls back to walking the headers, which gives the right
+// values where only an offset was wrong and a CorruptFile where a header was.
+struct StoredVectorBasket {
+  VectorBasket v;
+  Bytes stored;                        // big-endian entry starts, counted from the key start
+  std::vector<std::size_t> value_at;   // byte of each value in the data
+};
+
+template <typename T>
+StoredVectorBasket stored_vector_basket(const std::vector<std::size_t>& lengths) {
+  StoredVectorBasket s;
+  s.v = vector_basket<T>(lengths);
+  std::size_t at = 0;
+  for (std::size_t n : lengths) {
+    s.stored.i32(kKeylen + static_cast<std::int32_t>(at));
+    for (std::size_t i = 0; i < n; ++i) s.value_at.push_back(at + 10 + i * sizeof(T));
+    at += 10 + n * sizeof(T);
+  }
+  return s;
+}
+
+RawBasket with_stored(const StoredVectorBasket& s, entry_t entries) {
+  RawBasket r = basket(s.v.bytes, {}, entries);
+  r.stored_offsets = s.stored.data;
+  r.keylen = kKeylen;
+  return r;
+}
+
+Interpretation vector_of(const std::string& type) {
+  Interpretation in;
+  in.layout = Interpretation::Layout::kStl;
+  in.stl = parse_stl_type("vector<" + type + ">");
+  in.stl_header = true;
+  return in;
+}
+
+template <typename T>
+struct SlotMemory {
+  static constexpr std::size_t kGuard = 64;
+  std::vector<std::byte> memory;
+  std::vector<std::int64_t> ends;
+  JaggedSlot slot;
+  SlotMemory(std::size_t items, std::size_t entries)
+      : memory(kGuard + items * sizeof(T) + kGuard, std::byte{0xa5}), ends(entries + 2, -7) {
+    slot = JaggedSlot{memory.data() + kGuard, ends.data() + 1, 1000, static_cast<std::int64_t>(items)};
+  }
+  void expect_guards(const std::string& what) const {
+    const std::size_t items = static_cast<std::size_t>(slot.items);
+    for (std::size_t i = 0; i < kGuard; ++i) {
+      ASSERT_EQ(memory[i], std::byte{0xa5}) << what << ": byte before the slot written";
+      ASSERT_EQ(memory[kGuard + items * sizeof(T) + i], std::byte{0xa5}) << what << ": byte after the slot written";
+    }
+    ASSERT_EQ(ends.front(), -7) << what;
+    ASSERT_EQ(ends.back(), -7) << what;
+  }
+  void expect_values(const VectorBasket& v, const std::string& what) const {
+    for (std::size_t i = 0; i < v.values.size(); ++i) {
+      T got;
+      std::memcpy(&got, memory.data() + kGuard + i * sizeof(T), sizeof(T));
+      ASSERT_EQ(static_cast<double>(got), v.values[i]) << what << " value " << i;
+    }
+    for (std::size_t e = 0; e < v.ends.size(); ++e) ASSERT_EQ(ends[e + 1], 1000 + v.ends[e]) << what << " entry " << e;
+  }
+};
+
+template <typename T>
+void check_stored_vectors(const std::string& type, bool portable) {
+  use_portable_kernels(portable);
+  const std::string what = type + (portable ? " (portable)" : " (AVX2 where present)");
+  const Interpretation in = vector_of(type);
+  ASSERT_TRUE(is_numeric_vector(in)) << type;
+  // Lengths around the 32-byte chunk for every width, empty entries, long ones, over several
+  // eight-entry steps and a tail.
+  std::vector<std::size_t> lengths;
+  for (std::size_t k = 0; k < 3; ++k)
+    for (std::size_t n : std::initializer_list<std::size_t>{0, 1, 3, 32 / sizeof(T), 32 / sizeof(T) + 1, 0, 2, 7, 1, 0, 5, 40, 1})
+      lengths.push_back(n + k);
+  lengths.push_back(2);
+  StoredVectorBasket s = stored_vector_basket<T>(lengths);
+  const auto entries = static_cast<entry_t>(lengths.size());
+  const std::size_t items = s.v.values.size();
+  if constexpr (std::is_same_v<T, bool>) {
+    // Any non-zero byte is true: the decoded bools are exactly 0 or 1.
+    for (std::size_t i = 0; i < items; ++i)
+      if (s.v.values[i] != 0) s.v.bytes.data[s.value_at[i]] = std::byte{static_cast<unsigned char>(i % 2 ? 0x02 : 0xff)};
+  }
+  const bool expect_stored = !(portable && std::is_same_v<T, bool>);
+  {
+    SlotMemory<T> m(items, lengths.size());
+    EXPECT_EQ(decode_vectors_by_stored_offsets(in, with_stored(s, entries), m.slot), expect_stored) << what;
+    m.expect_guards(what);
+    if (expect_stored) m.expect_values(s.v, what);
+  }
+  for (std::size_t e = 0; e < lengths.size(); ++e) {
+    // An entry's stored start moved (by a byte, by a value, far away).
+    for (std::int32_t shift : {1, -1, static_cast<std::int32_t>(sizeof(T)), -static_cast<std::int32_t>(sizeof(T)),
+                               1 << 30}) {
+      StoredVectorBasket bad = s;
+      const std::int32_t old = std::bit_cast<std::int32_t>(
+          std::uint32_t(bad.stored.data[4 * e]) << 24 | std::uint32_t(bad.stored.data[4 * e + 1]) << 16 |
+          std::uint32_t(bad.stored.data[4 * e + 2]) << 8 | std::uint32_t(bad.stored.data[4 * e + 3]));
+      Bytes moved;
+      moved.i32(old + shift);
+      std::copy(moved.data.begin(), moved.data.end(), bad.stored.data.begin() + static_cast<std::ptrdiff_t>(4 * e));
+      const std::string case_name = fmt::format("{}: entry {} start moved by {}", what, e, shift);
+      SlotMemory<T> m(items, lengths.size());
+      EXPECT_FALSE(decode_vectors_by_stored_offsets(in, with_stored(bad, entries), m.slot)) << case_name;
+      m.expect_guards(case_name);
+      SlotMemory<T> walked(items, lengths.size());
+      decode_vectors_into(in, with_stored(bad, entries), 0, entries, {"t", "v", 0}, "mem", walked.slot);
+      walked.expect_values(s.v, case_name + ", walked by the headers");
+    }
+    // An entry's byte count or value count changed.
+    for (std::size_t field : {3u, 9u}) {
+      StoredVectorBasket bad = s;
+      std::size_t begin = 0;
+      for (std::size_t k = 0; k < e; ++k) begin += 10 + lengths[k] * sizeof(T);
+      bad.v.bytes.data[begin + field] ^= std::byte{1};
+      const std::string case_name = fmt::format("{}: entry {} header byte {} changed", what, e, field);
+      SlotMemory<T> m(items, lengths.size());
+      EXPECT_FALSE(decode_vectors_by_stored_offsets(in, with_stored(bad, entries), m.slot)) << case_name;
+      m.expect_guards(case_name);
+      EXPECT_THROW(decode_vectors_into(in, with_stored(bad, entries), 0, entries, {"t", "v", 0}, "mem", m.slot),
+                   CorruptFile)
+          << case_name;
+      m.expect_guards(case_name);
+    }
+  }
+  use_portable_kernels(false);
+}
+
+// An entry whose stored end lies before its start, with headers forged to agree with the
+// wrapped-around sizes: entry 1 "ends" 6 bytes into its own header (its value count reads
+// 2^32 - 6, its byte count 0x40000000), and entry 2 starts there, its header made of entry 1's
+// bytes (byte count 0x4000FFFF, 65529 values). Every size check passes but the one that an end
+// never precedes its start; without it the copy would run 4 GiB past the slot.
+TEST(Decode, StoredOffsetsThatRunBackwardsAreRefusedEvenWhereTheHeadersAgree) {
+  const Interpretation in = vector_of("char");
+  Bytes data, stored;
+  const auto entry = [&](std::size_t n) {  // a plain entry of n chars
+    stored.i32(kKeylen + static_cast<std::int32_t>(data.data.size()));
+    data.put(0x40000000u | static_cast<std::uint32_t>(6 + n));
+    data.data.push_back(std::byte{0}), data.data.push_back(std::byte{9});
+    data.put(static_cast<std::uint32_t>(n));
+    for (std::size_t i = 0; i < n; ++i) data.data.push_back(std::byte{7});
+  };
+  entry(8);
+  const auto forged = static_cast<std::int32_t>(data.data.size());
+  stored.i32(kKeylen + forged);      // entry 1
+  stored.i32(kKeylen + forged + 4);  // entry 2, inside entry 1's header
+  data.put(0x40000000u);             // entry 1: byte count 0 (+ 6 = its wrapped size)
+  data.data.push_back(std::byte{0x40}), data.data.push_back(std::byte{0x00});  // entry 2's count, high half
+  data.put(0xFFFFFFFAu);             // entry 1: 2^32 - 6 values; bytes 2-3 end entry 2's count
+  data.put(65529u);                  // entry 2: value count
+  for (std::size_t i = 0; i < 65529; ++i) data.data.push_back(std::byte{1});  // entry 2's values
+  for (std::size_t k = 0; k < 9; ++k) entry(k);  // enough entries for the eight-wide steps
+  const auto entries = static_cast<entry_t>(stored.data.size() / 4);
+  ASSERT_GE(data.data.size(), 10 * static_cast<std::size_t>(entries));
+  const std::size_t items = data.data.size() - 10 * static_cast<std::size_t>(entries);
+  RawBasket raw = basket(data, {}, entries);
+  raw.stored_offsets = stored.data;
+  raw.keylen = kKeylen;
+  for (bool portable : {false, true}) {
+    use_portable_kernels(portable);
+    SlotMemory<std::int8_t> m(items, static_cast<std::size_t>(entries));
+    EXPECT_FALSE(decode_vectors_by_stored_offsets(in, raw, m.slot)) << "portable " << portable;
+    m.expect_guards("backwards offsets");
+    // The header walk stops at entry 1 (its version reads as a member-wise stream).
+    EXPECT_THROW(decode_vectors_into(in, raw, 0, entries, {"t", "v", 0}, "mem", m.slot), evclass::Error);
+    m.expect_guards("backwards offsets, walked");
+  }
+  use_portable_kernels(false);
+}
+
+TEST(Decode, VectorBasketsDecodeFromTheirStoredOffsets) {
+  for (bool portable : {false, true}) {
+    check_stored_vectors<std::int8_t>("char", portable);
+    check_stored_vectors<std::int16_t>("short", portable);
+    check_stored_vectors<std::int32_t>("int", portable);
+    check_stored_vectors<float>("float", portable);
+    check_stored_vectors<std::int64_t>("long", portable);
+    check_stored_vectors<double>("double", portable);
+    check_stored_vectors<bool>("bool", portable);
+  }
 }
 
 }  // namespace
