@@ -26,8 +26,9 @@ namespace evclass::root::detail {
 struct RawBasket {
   std::span<const std::byte> data;    ///< the entries' bytes (in the file, the scratch buffer or the tree record)
   std::vector<std::int32_t> offsets;  ///< entry start offsets into data plus data.size(); empty if fixed-size
-  /// With EntryOffsets::kStored: the basket's own big-endian int32 entry starts (counted from the
-  /// key start, so `keylen` is to be subtracted), at least one per entry; not checked yet.
+  /// With EntryOffsets::kStored (and kStoredIfWhole, where present): the basket's own big-endian
+  /// int32 entry starts (counted from the key start, so `keylen` is to be subtracted), one per
+  /// entry; not checked yet.
   std::span<const std::byte> stored_offsets;
   std::int32_t keylen = 0;
   entry_t entries = 0;
