@@ -204,6 +204,14 @@ template <std::size_t W, class Chunk>
   return {-1, pos, total};
 }
 
+// Whether a basket of `n` entries can be placed by its stored offsets at all: its data is a
+// 10-byte header per entry plus exactly the slot's values (below 2^31 bytes, as ROOT's int32
+// offsets require), and its first entry starts right at the data.
+inline bool stored_walk_applies(std::size_t n, std::size_t size, std::size_t slot_bytes, const std::byte* stored,
+                                std::uint32_t origin) noexcept {
+  return n > 0 && size / 10 >= n && size - 10 * n == slot_bytes && size <= 0x7fffffffu && load_be32(stored) == origin;
+}
+
 // The same walk with each entry's start taken from the basket's stored entry offsets, so that no
 // entry waits for the header of the one before (the walk above is one long chain of dependent
 // loads). Memory safety rests on the offsets alone, checked as they are used: entry 0 starts at
@@ -221,9 +229,8 @@ template <std::size_t W, class Chunk>
   constexpr std::size_t kHeader = 4 + 2 + 4;
   const auto n = static_cast<std::size_t>(entries);
   const std::size_t slot_bytes = static_cast<std::size_t>(capacity) * W;
-  if (n == 0 || size / kHeader < n || size - kHeader * n != slot_bytes) return false;
   const auto origin = static_cast<std::uint32_t>(keylen);
-  if (load_be32(stored) != origin) return false;
+  if (!stored_walk_applies(n, size, slot_bytes, stored, origin)) return false;
   // Each entry is counted in values before it ("at") and in data bytes (at + 10 e). An entry
   // ends where the next starts, and is valid when that end, counted in values, lies in
   // [at, slot_bytes]. A whole 32-byte chunk fits in the slot while at + 32 <= slot_bytes, and in
@@ -404,9 +411,8 @@ template <std::size_t W, bool kBool>
                                               std::int64_t base) {
   const auto n = static_cast<std::size_t>(entries);
   const std::size_t slot_bytes = static_cast<std::size_t>(capacity) * width;
-  if (n == 0 || size / 10 < n || size - 10 * n != slot_bytes || size > 0x7fffffffu) return false;
   const auto origin = static_cast<std::uint32_t>(keylen);
-  if (load_be32(stored) != origin) return false;
+  if (!stored_walk_applies(n, size, slot_bytes, stored, origin)) return false;
   thread_local std::vector<std::uint32_t> at;
   if (at.size() < n + 1) at.resize(n + 1);
   if (!vector_extents_avx2(d, size, stored, origin, n, std::countr_zero(width), slot_bytes, at.data(), ends, base))
