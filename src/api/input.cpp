@@ -51,12 +51,13 @@ entry_t read_root(const InputFile& input, const feature::Plan& plan, const core:
   const std::vector<std::string> inputs = plan.inputs();
   std::map<std::string, std::size_t, std::less<>> slot;
   for (std::size_t i = 0; i < inputs.size(); ++i) slot.emplace(inputs[i], i);
+  const root::BranchSelection selection = tree.select(inputs);  // looked up once for all the batches
   std::vector<column::Column> columns;
   const entry_t entries = tree.entries();
   for (entry_t start = 0; start < entries || (start == 0 && entries == 0); start += kBlockEntries) {
     const entry_t stop = std::min(entries, start + kBlockEntries);
     auto t0 = Clock::now();
-    if (!inputs.empty()) tree.read_into(inputs, columns, {start, stop}, {.threads = ctx.threads});
+    if (!inputs.empty()) tree.read_into(selection, columns, {start, stop}, {.threads = ctx.threads});
     timing.read_seconds += since(t0);
     t0 = Clock::now();
     const feature::Block block = plan.compute(

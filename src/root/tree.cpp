@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <map>
 #include <optional>
@@ -24,9 +25,25 @@ using detail::Interpretation;
 
 struct Tree::Target {
   const BranchModel* branch = nullptr;
-  Interpretation interpretation;
-  std::size_t index = 0;  ///< of the branch in infos_
+  const Interpretation* interpretation = nullptr;  ///< the tree's own, or one an OwnedInterpretations keeps
+  std::size_t index = 0;                           ///< of the branch in infos_
 };
+
+/// Interpretations made for one read or selection (a leaf of a leaf-list; a branch the tree could
+/// not interpret when it was opened), kept where their addresses do not move.
+struct Tree::OwnedInterpretations {
+  std::deque<Interpretation> items;
+  const Interpretation* add(Interpretation in) { return &items.emplace_back(std::move(in)); }
+};
+
+struct BranchSelection::Plan {
+  std::shared_ptr<const detail::TreeModel> model;          ///< of the tree that made it (checked on reads)
+  std::shared_ptr<const Tree::Interpretations> shared;     ///< the tree's interpretations the targets point to
+  Tree::OwnedInterpretations owned;
+  std::vector<Tree::Target> targets;
+};
+
+std::size_t BranchSelection::size() const noexcept { return plan_ ? plan_->targets.size() : 0; }
 
 struct Tree::Interpretations {
   std::vector<std::optional<Interpretation>> of;  ///< parallel to infos_
@@ -159,16 +176,17 @@ std::size_t Tree::index_of(std::string_view name) const {
 
 const BranchInfo& Tree::branch(std::string_view name) const { return infos_[index_of(name)]; }
 
-Tree::Target Tree::target(std::size_t i) const {
-  if (const auto& cached = interpretations_->of[i]) return {models_[i], *cached, i};
-  return {models_[i], detail::interpret(*models_[i], file_->streamers()), i};  // throws: says why it is not readable
+Tree::Target Tree::target(std::size_t i, OwnedInterpretations& owned) const {
+  if (const auto& cached = interpretations_->of[i]) return {models_[i], &*cached, i};
+  // Throws, saying why the branch is not readable.
+  return {models_[i], owned.add(detail::interpret(*models_[i], file_->streamers())), i};
 }
 
-Tree::Target Tree::resolve(std::string_view name) const {
+Tree::Target Tree::resolve(std::string_view name, OwnedInterpretations& owned) const {
   // The common case first: a path or name that one branch has.
   for (const NameIndex* index : {&by_path_, &by_name_})
     if (auto it = index->find(name); it != index->end()) {
-      if (it->second.size() == 1) return target(it->second.front());
+      if (it->second.size() == 1) return target(it->second.front(), owned);
       break;  // ambiguous: index_of() below says so
     }
   // "branch.leaf" (or a leaf name no branch has) reads one leaf of a leaf-list.
@@ -179,20 +197,22 @@ Tree::Target Tree::resolve(std::string_view name) const {
       const BranchModel* b = models_[i];
       if (is_leaf_list(b))
         for (const auto& l : b->leaves)
-          if (l->name == name.substr(dot + 1)) return {b, detail::interpret(*b, file_->streamers(), l.get()), i};
+          if (l->name == name.substr(dot + 1))
+            return {b, owned.add(detail::interpret(*b, file_->streamers(), l.get())), i};
     }
     for (std::size_t i = 0; i < models_.size(); ++i)
       if (const BranchModel* b = models_[i]; is_leaf_list(b))
         for (const auto& l : b->leaves)
-          if (l->name == name) return {b, detail::interpret(*b, file_->streamers(), l.get()), i};
+          if (l->name == name) return {b, owned.add(detail::interpret(*b, file_->streamers(), l.get())), i};
   }
-  return target(index_of(name));
+  return target(index_of(name), owned);
 }
 
 column::Column Tree::read(const BranchInfo& info, EntryRange range, ReadOptions options) const {
   const auto i = static_cast<std::size_t>(&info - infos_.data());
   EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
-  return std::move(read_targets({target(i)}, range, options).front());
+  OwnedInterpretations owned;
+  return std::move(read_targets({target(i, owned)}, range, options).front());
 }
 
 column::Column Tree::read_leaf(const BranchInfo& info, std::string_view leaf, EntryRange range,
@@ -200,10 +220,10 @@ column::Column Tree::read_leaf(const BranchInfo& info, std::string_view leaf, En
   const auto i = static_cast<std::size_t>(&info - infos_.data());
   EVC_ASSERT(i < infos_.size(), "BranchInfo of another tree");
   for (const auto& l : models_[i]->leaves)
-    if (l->name == leaf)
-      return std::move(
-          read_targets({{models_[i], detail::interpret(*models_[i], file_->streamers(), l.get()), i}}, range, options)
-              .front());
+    if (l->name == leaf) {
+      const Interpretation in = detail::interpret(*models_[i], file_->streamers(), l.get());
+      return std::move(read_targets({{models_[i], &in, i}}, range, options).front());
+    }
   throw KeyNotFound(fmt::format("branch '{}' has no leaf '{}'", info.path, leaf));
 }
 
@@ -214,18 +234,40 @@ column::Column Tree::read(std::string_view name, EntryRange range, ReadOptions o
 
 std::vector<column::Column> Tree::read(const std::vector<std::string>& names, EntryRange range,
                                        ReadOptions options) const {
-  std::vector<Target> targets;
-  targets.reserve(names.size());
-  for (const auto& n : names) targets.push_back(resolve(n));
-  return read_targets(targets, range, options);
+  return read(select(names), range, options);
 }
 
 void Tree::read_into(const std::vector<std::string>& names, std::vector<column::Column>& columns, EntryRange range,
                      ReadOptions options) const {
-  std::vector<Target> targets;
-  targets.reserve(names.size());
-  for (const auto& n : names) targets.push_back(resolve(n));
-  columns = read_targets(targets, range, options, &columns);
+  read_into(select(names), columns, range, options);
+}
+
+BranchSelection Tree::select(const std::vector<std::string>& names) const {
+  auto plan = std::make_shared<BranchSelection::Plan>();
+  plan->model = model_;
+  plan->shared = interpretations_;
+  plan->targets.reserve(names.size());
+  for (const auto& n : names) plan->targets.push_back(resolve(n, plan->owned));
+  BranchSelection selection;
+  selection.plan_ = std::move(plan);
+  return selection;
+}
+
+const BranchSelection::Plan& Tree::plan_of(const BranchSelection& selection) const {
+  if (!selection.plan_ || selection.plan_->model != model_)
+    throw KeyNotFound(fmt::format("a branch selection read from tree '{}' of {} was not made by that tree (make it "
+                                  "with its select())",
+                                  path_, file_->path()));
+  return *selection.plan_;
+}
+
+std::vector<column::Column> Tree::read(const BranchSelection& selection, EntryRange range, ReadOptions options) const {
+  return read_targets(plan_of(selection).targets, range, options);
+}
+
+void Tree::read_into(const BranchSelection& selection, std::vector<column::Column>& columns, EntryRange range,
+                     ReadOptions options) const {
+  columns = read_targets(plan_of(selection).targets, range, options, &columns);
 }
 
 void Tree::learn_basket_facts(const std::vector<Target>& targets, int threads) const {
@@ -254,10 +296,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // Sizes of per-element arrays inside split collections come from a sibling branch.
   std::map<const BranchModel*, column::Column> counts;
   for (const auto& t : targets) {
-    const auto layout = t.interpretation.layout;
+    const auto layout = t.interpretation->layout;
     if (layout != Interpretation::Layout::kCollectionPointerArray && layout != Interpretation::Layout::kCollectionStl)
       continue;
-    const BranchModel* c = t.interpretation.count_branch;
+    const BranchModel* c = t.interpretation->count_branch;
     if (counts.count(c)) continue;
     const auto cin = detail::interpret(*c, file_->streamers());
     const auto expected = layout == Interpretation::Layout::kCollectionStl ? Interpretation::Layout::kFixed
@@ -265,7 +307,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (cin.layout != expected || cin.dtype() != column::DType::kInt32 || !cin.inner_shape.empty())
       throw Unsupported(fmt::format("branch '{}' is sized by '{}', which is not an int32 {}", t.branch->name, c->name,
                                     expected == Interpretation::Layout::kFixed ? "size" : "member"));
-    counts.emplace(c, std::move(read_targets({{c, cin, basket_facts_->index_of(c)}}, range, options).front()));
+    counts.emplace(c, std::move(read_targets({{c, &cin, basket_facts_->index_of(c)}}, range, options).front()));
   }
 
   struct Task {
@@ -314,7 +356,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // (each basket's place goes into its slot); nothing otherwise, and the target is then decoded
   // basket by basket and joined.
   auto count_vector_items = [&](std::size_t i) -> std::optional<std::int64_t> {
-    const Interpretation& in = targets[i].interpretation;
+    const Interpretation& in = *targets[i].interpretation;
     if (!detail::decodes_into_slots(in)) return std::nullopt;
     const bool vectors = detail::is_numeric_vector(in);
     // Vectors: a 10-byte header (count, version, size) per entry, then the values. Counted
@@ -351,7 +393,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // parallel when there are many: for trees of a thousand small branches this is a noticeable
   // part of a read, and it only waits on memory.
   auto prepare = [&](std::size_t i) {
-    const Interpretation& in = targets[i].interpretation;
+    const Interpretation& in = *targets[i].interpretation;
     column::Column& c = out[i];
     if (recycle && i < recycle->size()) {
       c = std::move((*recycle)[i]);
@@ -403,8 +445,13 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       slotted[i] = 1;
     }
   };
-  const bool many = targets.size() >= 64;
-  core::parallel_for(targets.size(), core::Context{many ? options.threads : 1}, prepare);
+  // In blocks of neighbouring targets: threads taking alternate targets would write the same
+  // cache lines of direct, slotted and out, and two threads then run slower than one.
+  constexpr std::size_t kBlock = 64;
+  const std::size_t blocks = (targets.size() + kBlock - 1) / kBlock;
+  core::parallel_for(blocks, core::Context{options.threads}, [&](std::size_t b) {
+    for (std::size_t i = b * kBlock; i < std::min(targets.size(), (b + 1) * kBlock); ++i) prepare(i);
+  });
 
   bool any_pieces = false;
   for (std::size_t i = 0; i < targets.size(); ++i)
@@ -420,12 +467,12 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     // Baskets read into their slots check the stored offsets while they use them; vectors fall
     // back to walking their entries by their own headers where the offsets are missing or wrong.
     const auto offsets = !slotted[task.target]                           ? detail::EntryOffsets::kParse
-                         : detail::is_numeric_vector(t.interpretation) ? detail::EntryOffsets::kStoredIfWhole
+                         : detail::is_numeric_vector(*t.interpretation) ? detail::EntryOffsets::kStoredIfWhole
                                                                        : detail::EntryOffsets::kStored;
     const detail::RawBasket raw = detail::read_basket(*file_, ref, where, scratch, offsets);
     detail::ElementCounts ec;
-    if (t.interpretation.count_branch) {
-      ec.column = &counts.at(t.interpretation.count_branch);
+    if (t.interpretation->count_branch) {
+      ec.column = &counts.at(t.interpretation->count_branch);
       ec.first_entry = task.out_entry;
     } else if (sizes) {
       ec.column = sizes;  // covers the whole basket: basket entry e is at index e
@@ -433,14 +480,14 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     }
     try {
       if (slotted[task.target]) {
-        detail::decode_vectors_into(t.interpretation, raw, task.lo, task.hi, where, file_->path(), slots[ti]);
+        detail::decode_vectors_into(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), slots[ti]);
       } else if (direct[task.target]) {
         column::Column& c = out[task.target];
         std::byte* dst = c.data().data() + static_cast<std::size_t>(task.out_entry) * c.item_width() *
                                                column::dtype_size(c.dtype());
-        detail::decode_basket_into(t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
+        detail::decode_basket_into(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
       } else {
-        pieces[ti] = detail::decode_basket(t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+        pieces[ti] = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
       }
     } catch (const detail::NeedsSizes&) {
       if (sizes) throw;
@@ -466,11 +513,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (!needs_sizes[ti]) continue;
     const Target& t = targets[tasks[ti].target];
     const detail::BasketRef& ref = t.branch->baskets[tasks[ti].basket];
-    const BranchModel* sb = t.interpretation.size_branch;
+    const BranchModel* sb = t.interpretation->size_branch;
+    const Interpretation sin = detail::interpret(*sb, file_->streamers());
     const column::Column sizes =
-        std::move(read_targets({{sb, detail::interpret(*sb, file_->streamers()), basket_facts_->index_of(sb)}},
-                               {ref.first, ref.last}, {1})
-                      .front());
+        std::move(read_targets({{sb, &sin, basket_facts_->index_of(sb)}}, {ref.first, ref.last}, {1}).front());
     decode_task(ti, &sizes);
   }
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 
 #include "evclass/column/column.hpp"
 #include "evclass/core/error.hpp"
@@ -162,6 +163,35 @@ TEST(UprootAsserted, LeafListLeavesReadByName) {
     EXPECT_EQ(x.values<double>()[i], xs[i]);
     EXPECT_EQ(y.values<std::int32_t>()[i], static_cast<int>(i) + 1);
     EXPECT_EQ(z.values<std::int8_t>()[i], 97 + static_cast<int>(i));
+  }
+}
+
+// The same uproot values, through a selection made once and read twice: the leaves' own
+// interpretations live in the selection, which outlives the tree object it came from.
+TEST(UprootAsserted, LeafListLeavesReadThroughASelection) {
+  EVC_REQUIRE_SHARED_DATA(dir);
+  const auto file = evclass::root::File::open((dir / "uproot-leaflist.root").string());
+  evclass::root::BranchSelection selection;
+  std::optional<evclass::root::Tree> copy;
+  {
+    const auto tree = file.tree("tree");
+    selection = tree.select({"leaflist.z", "leaflist.x"});
+    copy.emplace(tree);
+  }
+  ASSERT_EQ(selection.size(), 2u);
+  std::vector<Column> columns;
+  for (const evclass::root::EntryRange range : {evclass::root::EntryRange{1, 4}, evclass::root::EntryRange{0, -1}}) {
+    copy->read_into(selection, columns, range);
+    ASSERT_EQ(columns.size(), 2u);
+    ASSERT_EQ(columns[0].dtype(), DType::kInt8);
+    ASSERT_EQ(columns[1].dtype(), DType::kFloat64);
+    const double xs[] = {1.1, 2.2, 3.3, 4.0, 5.5};
+    ASSERT_EQ(columns[0].entries(), range.stop < 0 ? 5 : range.stop - range.start);
+    for (evclass::entry_t e = 0; e < columns[0].entries(); ++e) {
+      const auto i = static_cast<std::size_t>(e + range.start);
+      EXPECT_EQ(columns[0].values<std::int8_t>()[static_cast<std::size_t>(e)], 97 + static_cast<int>(i));
+      EXPECT_EQ(columns[1].values<double>()[static_cast<std::size_t>(e)], xs[i]);
+    }
   }
 }
 

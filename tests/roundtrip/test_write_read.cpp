@@ -301,6 +301,55 @@ TEST(ReadInto, ReusedColumnsHoldWhatAFreshReadGivesForEveryRangeAndKind) {
   for (std::size_t i = 0; i < reversed.size(); ++i) expect_same_column(reused[i], fresh[i], reversed[i]);
 }
 
+TEST(BranchSelection, ReadsWhatTheNamesReadForEveryRangeAndThreadCount) {
+  TempDir dir("roundtrip");
+  const std::string path = dir.file("select.root");
+  write_all_kinds(path, "lz4", {700, 1100, 300});
+  const File f = File::open(path);
+  const Tree tree = f.tree("t");
+  std::vector<std::string> names;
+  for (const auto& b : tree.branches())
+    if (b.has_data && b.readable) names.push_back(b.path);
+  ASSERT_GT(names.size(), 10u);
+  names.push_back(names.front());  // a branch selected twice gives two equal columns
+  const evclass::root::BranchSelection selection = tree.select(names);
+  ASSERT_EQ(selection.size(), names.size());
+  std::vector<Column> reused;
+  for (const int threads : {1, 2})
+    for (const EntryRange range : {EntryRange{0, -1}, EntryRange{3, 1999}, EntryRange{50, 50}}) {
+      const auto by_names = tree.read(names, range, {.threads = threads});
+      const auto selected = tree.read(selection, range, {.threads = threads});
+      tree.read_into(selection, reused, range, {.threads = threads});
+      ASSERT_EQ(selected.size(), names.size());
+      ASSERT_EQ(reused.size(), names.size());
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string what = names[i] + " entries " + std::to_string(range.start) + ".." +
+                                 std::to_string(range.stop) + ", threads " + std::to_string(threads);
+        expect_same_column(selected[i], by_names[i], what);
+        expect_same_column(reused[i], by_names[i], what);
+      }
+    }
+}
+
+TEST(BranchSelection, AMissingNameIsReportedWhenSelectingAndAForeignSelectionIsRefused) {
+  TempDir dir("roundtrip");
+  const std::string a = dir.file("a.root"), b = dir.file("b.root");
+  write_all_kinds(a, "none", {100});
+  write_all_kinds(b, "none", {100});
+  const Tree ta = File::open(a).tree("t");
+  const Tree tb = File::open(b).tree("t");
+  try {
+    (void)ta.select({ta.branches().front().path, "no_such_branch"});
+    FAIL() << "no error";
+  } catch (const evclass::KeyNotFound& e) {
+    EXPECT_NE(std::string(e.what()).find("no_such_branch"), std::string::npos) << e.what();
+  }
+  const auto selection = ta.select({ta.branches().front().path});
+  EXPECT_NO_THROW((void)Tree(ta).read(selection));  // a copy of the tree shares its selections
+  EXPECT_THROW((void)tb.read(selection), evclass::KeyNotFound);
+  EXPECT_THROW((void)ta.read(evclass::root::BranchSelection{}), evclass::KeyNotFound);
+}
+
 TEST(ReaderChecks, AVectorEntryWhoseByteCountRunsPastTheBasketIsACorruptFile) {
   TempDir dir("roundtrip");
   const std::string path = dir.file("vec.root");

@@ -58,6 +58,24 @@ struct BranchInfo {
   std::int64_t uncompressed_bytes = 0;  ///< fTotBytes
 };
 
+class Tree;
+
+/// Branches looked up once, for reading many entry ranges of them (batch after batch): the names
+/// are resolved and each branch's interpretation chosen when the selection is made, so a read
+/// goes straight to the baskets. A tree with a thousand branches spends a noticeable part of each
+/// batch on those look-ups otherwise. Made by Tree::select(); belongs to that tree (and its copies).
+class BranchSelection {
+ public:
+  BranchSelection() = default;
+  /// The number of branches selected, one column each when read.
+  [[nodiscard]] std::size_t size() const noexcept;
+
+ private:
+  friend class Tree;
+  struct Plan;
+  std::shared_ptr<const Plan> plan_;
+};
+
 class Tree {
  public:
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
@@ -93,16 +111,27 @@ class Tree {
   void read_into(const std::vector<std::string>& names, std::vector<column::Column>& columns, EntryRange range = {},
                  ReadOptions options = {}) const;
 
+  /// Looks up branches (names as for read()) once, to read them batch after batch with the
+  /// overloads below; throws as read() does for a missing, ambiguous or unreadable branch.
+  [[nodiscard]] BranchSelection select(const std::vector<std::string>& names) const;
+  [[nodiscard]] std::vector<column::Column> read(const BranchSelection& selection, EntryRange range = {},
+                                                 ReadOptions options = {}) const;
+  void read_into(const BranchSelection& selection, std::vector<column::Column>& columns, EntryRange range = {},
+                 ReadOptions options = {}) const;
+
   /// Compression tags of a branch's baskets with their counts, e.g. "ZL:12 none:1".
   [[nodiscard]] std::string basket_codecs(const BranchInfo& info) const;
 
  private:
   friend class File;
+  friend class BranchSelection;
   Tree(std::shared_ptr<const detail::FileImpl> file, std::shared_ptr<const detail::TreeModel> model, std::string path,
        int cycle);
   struct Target;
-  [[nodiscard]] Target resolve(std::string_view name) const;
-  [[nodiscard]] Target target(std::size_t index) const;
+  struct OwnedInterpretations;
+  [[nodiscard]] Target resolve(std::string_view name, OwnedInterpretations& owned) const;
+  [[nodiscard]] Target target(std::size_t index, OwnedInterpretations& owned) const;
+  [[nodiscard]] const BranchSelection::Plan& plan_of(const BranchSelection& selection) const;
   void learn_basket_facts(const std::vector<Target>& targets, int threads) const;
   [[nodiscard]] std::vector<column::Column> read_targets(const std::vector<Target>& targets, EntryRange range,
                                                          ReadOptions options,
