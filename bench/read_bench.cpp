@@ -14,17 +14,23 @@
 //   read    Tree::read(paths of all the group's branches; leaf-lists leaf by leaf) -> columns
 //   decomp  per basket: read its key, decompress its payload into a per-thread buffer allocated
 //           beforehand (uncompressed baskets: copy the payload instead); no decoding
+//   decomp->mem  the same decompression, but each basket into its own place in one region the
+//           size of all the group's baskets: the output goes to memory, as the read's columns do,
+//           instead of staying in cache. With --reuse-columns the region is kept from call to
+//           call (as the columns are); otherwise each call allocates it fresh, as a fresh read
+//           allocates its columns. This is the reference for "what decoding adds": both sides
+//           then decompress the same bytes and put the same amount of output into memory
 //   memcpy  per basket: copy its fObjlen uncompressed bytes (from the file mapping, or from a
 //           decompressed copy made beforehand) into the same per-thread buffer
 //
-// decomp and memcpy run through core::parallel_for with the same thread count as the read.
+// decomp, decomp->mem and memcpy run through core::parallel_for with the same thread count as the read.
 // Columns of the table: MB unc. = sum of the baskets' fObjlen (MB = 1e6 bytes); read MB/s and
 // events/s of the read; decomp and memcpy MB/s of the same bytes; "read vs X %" =
 // (t_read / t_X - 1) * 100, the median over repetitions of that ratio within each repetition (the
 // turns make both see the same state of the machine); speed-up = t(first thread count) / t(this one), for the read and for
 // decomp; fixed ms = the same Tree::read of an empty entry range (name resolution, interpretation
 // and other per-call work that does not depend on baskets; it is part of the read time);
-// noise = largest (max - min) / median over the repetitions of read, decomp and memcpy; CPU % =
+// noise = largest (max - min) / median over the repetitions of read, decomp(->mem) and memcpy; CPU % =
 // process CPU time / (wall time * threads) while reading (below 100 when other processes took
 // the cores; OpenMP's waiting threads spin, so 100 does not prove the threads were all busy).
 // Medians are printed (--best: the fastest repetition). --keep-heap makes glibc keep freed memory
@@ -142,6 +148,21 @@ void decompress_job(const rd::FileImpl& file, const Job& j) {
   keep(dst);
 }
 
+/// decomp->mem: the same decompression, each basket into its own place in one region holding
+/// every basket of the group (`at` gives the places), so that the output goes to memory as a
+/// read's columns do instead of staying in a per-thread buffer that fits in cache.
+void decompress_job_to(const rd::FileImpl& file, const Job& j, std::byte* dst) {
+  if (j.ref->embedded) {
+    std::memcpy(dst, j.src.data(), j.objlen);
+  } else {
+    const rd::Key key = file.read_key_at(j.ref->seek, "a basket key");
+    auto stored = file.range(j.ref->seek + key.fKeylen, std::int64_t{key.fNbytes} - key.fKeylen, "a basket payload");
+    if (j.codec == Codec::kNone) std::memcpy(dst, stored.data(), j.objlen);
+    else rd::decompress(stored, {dst, j.objlen});
+  }
+  keep(dst);
+}
+
 void memcpy_job(const Job& j) {
   std::byte* dst = scratch(j.objlen);
   std::memcpy(dst, j.src.data(), j.objlen);
@@ -153,14 +174,36 @@ void run_decompress(const rd::FileImpl& file, std::span<const Job> jobs, int thr
                               [&](std::size_t i) { decompress_job(file, jobs[i]); });
 }
 
+/// Where each job's basket goes in the decomp->mem region, and the region's size (the last entry).
+std::vector<std::size_t> places(std::span<const Job> jobs) {
+  std::vector<std::size_t> at(jobs.size() + 1, 0);
+  for (std::size_t i = 0; i < jobs.size(); ++i) at[i + 1] = at[i] + jobs[i].objlen;
+  return at;
+}
+
+/// With --reuse-columns the region is kept from call to call, as the read's columns are;
+/// otherwise each call allocates it fresh (column memory, huge pages where large) and frees it,
+/// so it pays for first touching its pages exactly where a fresh read does.
+bool g_reuse_columns = false;
+
+void run_decompress_to_memory(const rd::FileImpl& file, std::span<const Job> jobs, const std::vector<std::size_t>& at,
+                              int threads) {
+  static evclass::column::Buffer kept;
+  evclass::column::Buffer fresh;
+  evclass::column::Buffer& region = g_reuse_columns ? kept : fresh;
+  if (region.size() < at.back()) region.resize(at.back());
+  std::byte* base = region.data();
+  evclass::core::parallel_for(jobs.size(), evclass::core::Context{threads},
+                              [&](std::size_t i) { decompress_job_to(file, jobs[i], base + at[i]); });
+}
+
 void run_memcpy(std::span<const Job> jobs, int threads) {
   evclass::core::parallel_for(jobs.size(), evclass::core::Context{threads}, [&](std::size_t i) { memcpy_job(jobs[i]); });
 }
 
 /// --reuse-columns: every read goes into the same columns (Tree::read_into) of branches selected
 /// once (Tree::select), as a program reading a tree batch by batch does, so no read pays for
-/// faulting in fresh output memory or for looking up the names again.
-bool g_reuse_columns = false;
+/// faulting in fresh output memory or for looking up the names again (g_reuse_columns above).
 
 void run_read(const evclass::root::Tree& tree, const std::vector<std::string>& names, int threads,
               evclass::root::EntryRange range = {}) {
@@ -389,9 +432,10 @@ std::vector<Group> make_groups(const rd::FileImpl& impl, const evclass::root::Tr
 // --- measuring and printing -----------------------------------------------------------------
 
 struct Timing {
-  double read = 0, decomp = 0, copy = 0;  ///< median (or best) seconds per call
-  /// Median over the repetitions of read / decomp and read / memcpy within each repetition.
-  double read_per_decomp = 0, read_per_copy = 0;
+  double read = 0, decomp = 0, to_mem = 0, copy = 0;  ///< median (or best) seconds per call
+  /// Median over the repetitions of read / decomp, read / decomp->mem and read / memcpy within
+  /// each repetition.
+  double read_per_decomp = 0, read_per_to_mem = 0, read_per_copy = 0;
   double fixed = 0;     ///< the same read of no entries: what a call costs before any basket
   double noise = 0;     ///< largest (max - min) / median of read, decomp and memcpy
   double read_cpu = 0;  ///< median CPU use while reading: CPU time / (wall * threads)
@@ -403,19 +447,24 @@ Timing measure(const rd::FileImpl& impl, const evclass::root::Tree& tree, const 
   // Warm-up: grows the per-thread buffers and touches every page once.
   run_read(tree, names, threads);
   run_decompress(impl, jobs, threads);
+  const std::vector<std::size_t> at = places(jobs);
+  run_decompress_to_memory(impl, jobs, at, threads);
   if (with_memcpy) run_memcpy(jobs, threads);
-  std::vector<double> r, d, m, f, cpu, rd_ratio, rm_ratio;
+  std::vector<double> r, d, dm, m, f, cpu, rd_ratio, rdm_ratio, rm_ratio;
   for (int rep = 0; rep < repeat; ++rep) {
-    const auto t = interleaved<3>({[&] { run_read(tree, names, threads); }, [&] { run_decompress(impl, jobs, threads); },
+    const auto t = interleaved<4>({[&] { run_read(tree, names, threads); }, [&] { run_decompress(impl, jobs, threads); },
+                                   [&] { run_decompress_to_memory(impl, jobs, at, threads); },
                                    with_memcpy ? std::function<void()>([&] { run_memcpy(jobs, threads); }) : nullptr},
                                   min_seconds);
     r.push_back(t[0].seconds);
     cpu.push_back(t[0].cpu / threads);
     d.push_back(t[1].seconds);
     rd_ratio.push_back(t[0].seconds / t[1].seconds);
+    dm.push_back(t[2].seconds);
+    rdm_ratio.push_back(t[0].seconds / t[2].seconds);
     if (with_memcpy) {
-      m.push_back(t[2].seconds);
-      rm_ratio.push_back(t[0].seconds / t[2].seconds);
+      m.push_back(t[3].seconds);
+      rm_ratio.push_back(t[0].seconds / t[3].seconds);
     }
     if (with_fixed)
       f.push_back(time_per_call([&] { run_read(tree, names, threads, {0, 0}); }, min_seconds / 4).seconds);
@@ -424,7 +473,9 @@ Timing measure(const rd::FileImpl& impl, const evclass::root::Tree& tree, const 
   t.read = summary(r, best);
   t.decomp = summary(d, best);
   t.read_per_decomp = median(rd_ratio);
-  t.noise = std::max(spread(r), spread(d));
+  t.to_mem = summary(dm, best);
+  t.read_per_to_mem = median(rdm_ratio);
+  t.noise = std::max({spread(r), spread(d), spread(dm)});
   t.read_cpu = median(cpu);
   t.fixed = with_fixed ? summary(f, best) : -1;
   if (with_memcpy) {
@@ -496,8 +547,9 @@ void bench_file(const std::string& path, const Options& opt) {
   fmt::print("\n### {}\n\n{:.2f} MB on disk, written by ROOT {}, fCompress {}\n\n", path,
              static_cast<double>(file.size()) / kMB, file.root_version(), file.compression_setting());
   fmt::print("| tree | codec | branches | baskets | MB unc. | thr | read MB/s | events/s | decomp MB/s | read vs "
-             "decomp % | memcpy MB/s | read vs memcpy % | speed-up (read; decomp) | fixed ms | noise % | CPU % |\n");
-  fmt::print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+             "decomp % | decomp->mem MB/s | read vs decomp->mem % | memcpy MB/s | read vs memcpy % | speed-up (read; "
+             "decomp; decomp->mem) | fixed ms | noise % | CPU % |\n");
+  fmt::print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   std::vector<std::string> notes;
   std::string branch_tables;
   for (const auto& info : file.trees()) {
@@ -529,12 +581,15 @@ void bench_file(const std::string& path, const Options& opt) {
           const Timing& t = timings[k];
           std::string speedup = "";
           if (k > 0 && opt.threads[k] != opt.threads[0])
-            speedup = fmt::format("{:.2f}; {:.2f}", timings[0].read / t.read, timings[0].decomp / t.decomp);
-          fmt::print("| {} | {} | {} | {} | {:.2f} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.0f} |\n",
+            speedup = fmt::format("{:.2f}; {:.2f}; {:.2f}", timings[0].read / t.read, timings[0].decomp / t.decomp,
+                                  timings[0].to_mem / t.to_mem);
+          fmt::print(
+              "| {} | {} | {} | {} | {:.2f} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0f} | {:.0f} |\n",
                      info.path,
                      codec_label(g.codec), g.branches.size(), g.jobs.size(), bytes / kMB, opt.threads[k],
                      rate(bytes, t.read), events_rate(static_cast<double>(g.events), t.read), rate(bytes, t.decomp),
-                     overhead(t.read_per_decomp), g.have_memcpy ? rate(bytes, t.copy) : "-",
+                     overhead(t.read_per_decomp), rate(bytes, t.to_mem), overhead(t.read_per_to_mem),
+                     g.have_memcpy ? rate(bytes, t.copy) : "-",
                      g.have_memcpy ? overhead(t.read_per_copy) : "-", speedup, t.fixed < 0 ? std::string("-") : fmt::format("{:.3f}", t.fixed * 1e3), t.noise * 100,
                      t.read_cpu * 100);
         }
