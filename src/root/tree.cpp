@@ -17,6 +17,7 @@
 #include "root/file_impl.hpp"
 #include "root/interpretation.hpp"
 #include "root/tree_model.hpp"
+#include "root/work_plan.hpp"
 
 namespace evclass::root {
 
@@ -494,19 +495,13 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       needs_sizes[ti] = 1;
     }
   };
-  // Largest baskets first: threads that take baskets one at a time then finish close together
-  // (in branch order, one large basket left for last keeps the other threads waiting).
-  std::vector<std::size_t> order(tasks.size());
-  for (std::size_t ti = 0; ti < tasks.size(); ++ti) order[ti] = ti;
-  if (const int threads = core::Context{options.threads}.resolved_threads(); threads > 1) {
-    // Only the largest few need to go first; the rest even out among the threads.
-    const auto bytes = [&](std::size_t ti) { return targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes; };
-    const std::size_t first = std::min<std::size_t>(order.size(), 8 * static_cast<std::size_t>(threads));
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(first), order.end(),
-                      [&](std::size_t a, std::size_t b) { return bytes(a) != bytes(b) ? bytes(a) > bytes(b) : a < b; });
-  }
-  core::parallel_for(tasks.size(), core::Context{options.threads},
-                     [&](std::size_t k) { decode_task(order[k], nullptr); });
+  std::vector<std::int64_t> task_bytes(tasks.size());
+  for (std::size_t ti = 0; ti < tasks.size(); ++ti)
+    task_bytes[ti] = targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes;
+  const detail::WorkPlan work = detail::plan_work(task_bytes, core::Context{options.threads}.resolved_threads());
+  core::parallel_for(work.runs.size() - 1, core::Context{options.threads}, [&](std::size_t r) {
+    for (std::size_t k = work.runs[r]; k < work.runs[r + 1]; ++k) decode_task(work.order[k], nullptr);
+  });
   // Baskets written without entry offsets (ROOT's kGenerateOffsetMap) are decoded again with the
   // sizes of their entries, read from the branch that counts them.
   for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
