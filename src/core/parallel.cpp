@@ -3,7 +3,13 @@
 #include <omp.h>
 
 #include <atomic>
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <thread>
+#include <vector>
+
+#include "evclass/core/error.hpp"
 
 namespace evclass::core {
 
@@ -34,6 +40,76 @@ void parallel_for(std::size_t n, const Context& ctx, const std::function<void(st
       std::lock_guard<std::mutex> lock(error_mutex);
       if (!first_error) first_error = std::current_exception();
       failed.store(true, std::memory_order_relaxed);
+    }
+  }
+  if (first_error) std::rethrow_exception(first_error);
+}
+
+namespace {
+
+/// The items of one share still to be run, taken from the front by the owner and from the back by
+/// helpers: [front, back) packed in one atomic word so that both ends move with one
+/// compare-and-swap. Padded to its own cache line: the owner takes from it at every item.
+struct alignas(64) ShareCursor {
+  std::atomic<std::uint64_t> range{0};
+
+  void set(std::uint32_t front, std::uint32_t back) { range.store(pack(front, back), std::memory_order_relaxed); }
+  /// The next item from the front (owner) or the back (helper), or nothing when none is left.
+  std::optional<std::uint32_t> take(bool from_front) {
+    std::uint64_t r = range.load(std::memory_order_relaxed);
+    for (;;) {
+      const auto front = static_cast<std::uint32_t>(r), back = static_cast<std::uint32_t>(r >> 32);
+      if (front >= back) return std::nullopt;
+      const std::uint64_t next = from_front ? pack(front + 1, back) : pack(front, back - 1);
+      if (range.compare_exchange_weak(r, next, std::memory_order_relaxed)) return from_front ? front : back - 1;
+    }
+  }
+
+ private:
+  static std::uint64_t pack(std::uint32_t front, std::uint32_t back) { return (std::uint64_t{back} << 32) | front; }
+};
+
+}  // namespace
+
+void parallel_shares(std::span<const std::size_t> bounds, const Context& ctx, const std::function<void(int)>& prepare,
+                     const std::function<void(std::size_t)>& item) {
+  if (bounds.size() < 2) return;
+  const int shares = static_cast<int>(bounds.size() - 1);
+  EVC_ASSERT(bounds.back() <= std::numeric_limits<std::uint32_t>::max(), "parallel_shares: too many items");
+  const int threads = std::min(shares, ctx.resolved_threads());
+  if (threads <= 1) {
+    for (int t = 0; t < shares; ++t) prepare(t);
+    for (std::size_t i = bounds.front(); i < bounds.back(); ++i) item(i);
+    return;
+  }
+  std::vector<ShareCursor> cursors(static_cast<std::size_t>(shares));
+  for (int t = 0; t < shares; ++t)
+    cursors[static_cast<std::size_t>(t)].set(static_cast<std::uint32_t>(bounds[static_cast<std::size_t>(t)]),
+                                             static_cast<std::uint32_t>(bounds[static_cast<std::size_t>(t) + 1]));
+  std::exception_ptr first_error;
+  std::mutex error_mutex;
+  std::atomic<bool> failed{false};
+  auto guarded = [&](auto&& fn) {
+    if (failed.load(std::memory_order_relaxed)) return;
+    try {
+      fn();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(error_mutex);
+      if (!first_error) first_error = std::current_exception();
+      failed.store(true, std::memory_order_relaxed);
+    }
+  };
+#pragma omp parallel num_threads(threads)
+  {
+    // More shares than threads: thread t owns shares t, t + threads, ...
+    const int me = omp_get_thread_num(), team = omp_get_num_threads();
+    for (int s = me; s < shares; s += team) guarded([&] { prepare(s); });
+#pragma omp barrier
+    for (int s = me; s < shares; s += team)
+      while (auto i = cursors[static_cast<std::size_t>(s)].take(true)) guarded([&] { item(*i); });
+    for (int k = 1; k < shares; ++k) {
+      const int s = (me + k) % shares;
+      while (auto i = cursors[static_cast<std::size_t>(s)].take(false)) guarded([&] { item(*i); });
     }
   }
   if (first_error) std::rethrow_exception(first_error);

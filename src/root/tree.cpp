@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <deque>
-#include <mutex>
 #include <map>
 #include <optional>
 
@@ -352,6 +351,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   // from its header without decompressing it, so every basket's place is known in advance.
   std::vector<detail::JaggedSlot> slots(tasks.size());
   std::vector<char> slotted(targets.size(), 0);
+  // The others are decoded into one piece per basket, joined at the end.
+  std::vector<std::vector<column::Column>> pieces(targets.size());
   const auto file_bytes = static_cast<double>(file_->file_bytes().size());
   // The values of target i when each of its baskets is read whole and announces a size that fits
   // (each basket's place goes into its slot); nothing otherwise, and the target is then decoded
@@ -444,20 +445,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
         slots[k].ends = offsets.data() + 1 + tasks[k].out_entry;
       }
       slotted[i] = 1;
+      return;
     }
+    pieces[i].resize(first_task[i + 1] - first_task[i]);  // decoded basket by basket, then joined
   };
-  // In blocks of neighbouring targets: threads taking alternate targets would write the same
-  // cache lines of direct, slotted and out, and two threads then run slower than one.
-  constexpr std::size_t kBlock = 64;
-  const std::size_t blocks = (targets.size() + kBlock - 1) / kBlock;
-  core::parallel_for(blocks, core::Context{options.threads}, [&](std::size_t b) {
-    for (std::size_t i = b * kBlock; i < std::min(targets.size(), (b + 1) * kBlock); ++i) prepare(i);
-  });
-
-  bool any_pieces = false;
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    any_pieces |= !direct[i] && !slotted[i] && first_task[i] != first_task[i + 1];
-  std::vector<column::Column> pieces(any_pieces ? tasks.size() : 0);  // none when every basket decodes in place
   std::vector<char> needs_sizes(tasks.size(), 0);
   auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
     thread_local column::Buffer scratch;  // decompressed baskets, reused from task to task
@@ -488,7 +479,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
                                                column::dtype_size(c.dtype());
         detail::decode_basket_into(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
       } else {
-        pieces[ti] = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+        pieces[task.target][ti - first_task[task.target]] = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
       }
     } catch (const detail::NeedsSizes&) {
       if (sizes) throw;
@@ -499,9 +490,18 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   for (std::size_t ti = 0; ti < tasks.size(); ++ti)
     task_bytes[ti] = targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes;
   const detail::WorkPlan work = detail::plan_work(task_bytes, core::Context{options.threads}.resolved_threads());
-  core::parallel_for(work.runs.size() - 1, core::Context{options.threads}, [&](std::size_t r) {
-    for (std::size_t k = work.runs[r]; k < work.runs[r + 1]; ++k) decode_task(work.order[k], nullptr);
-  });
+  // Each thread prepares the targets whose first basket is in its share: the columns it fills,
+  // and at the next read of a batch-by-batch loop fills again, stay in its own cache.
+  auto prepare_share = [&](int s) {
+    const auto share = static_cast<std::size_t>(s);
+    const auto targets_end = first_task.end() - 1;  // first_task has one entry per target, then the end
+    const auto from = std::lower_bound(first_task.begin(), targets_end, work.shares[share]);
+    const auto to = share + 2 == work.shares.size() ? targets_end  // the last share: trailing empty targets too
+                                                    : std::lower_bound(from, targets_end, work.shares[share + 1]);
+    for (auto it = from; it < to; ++it) prepare(static_cast<std::size_t>(it - first_task.begin()));
+  };
+  core::parallel_shares(work.shares, core::Context{options.threads}, prepare_share,
+                        [&](std::size_t k) { decode_task(work.order[k], nullptr); });
   // Baskets written without entry offsets (ROOT's kGenerateOffsetMap) are decoded again with the
   // sizes of their entries, read from the branch that counts them.
   for (std::size_t ti = 0; ti < tasks.size(); ++ti) {
@@ -516,11 +516,10 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
 
   const core::Context ctx{options.threads};
+  const bool any_pieces = std::any_of(pieces.begin(), pieces.end(), [](const auto& p) { return !p.empty(); });
   if (any_pieces) core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
-    if (direct[i] || slotted[i] || first_task[i] == first_task[i + 1]) return;
-    std::vector<column::Column> mine;
-    for (std::size_t k = first_task[i]; k < first_task[i + 1]; ++k) mine.push_back(std::move(pieces[k]));
-    out[i] = column::concat(std::move(mine), out[i], ctx);
+    if (pieces[i].empty()) return;
+    out[i] = column::concat(std::move(pieces[i]), out[i], ctx);
   });
   for (std::size_t i = 0; i < targets.size(); ++i)
     if (!direct[i] && !slotted[i] && first_task[i] == first_task[i + 1] && out[i].offsets().empty() &&

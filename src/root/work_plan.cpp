@@ -6,9 +6,8 @@
 namespace evclass::root::detail {
 
 namespace {
-// Enough runs per thread for the threads to even out; runs of at most this many baskets.
-constexpr std::size_t kRunsPerThread = 32;
-constexpr std::size_t kMaxRun = 16;
+// Tasks each share puts first, largest first.
+constexpr std::size_t kLargestFirst = 8;
 }  // namespace
 
 WorkPlan plan_work(std::span<const std::int64_t> bytes, int threads) {
@@ -16,29 +15,35 @@ WorkPlan plan_work(std::span<const std::int64_t> bytes, int threads) {
   const std::size_t n = bytes.size();
   plan.order.resize(n);
   std::iota(plan.order.begin(), plan.order.end(), std::size_t{0});
-  plan.runs.push_back(0);
-  if (threads <= 1 || n <= 1) {
-    if (n > 0) plan.runs.push_back(n);
+  plan.shares.push_back(0);
+  if (n == 0) {
+    plan.shares.push_back(0);  // one empty share
     return plan;
   }
-  const auto t = static_cast<std::size_t>(threads);
-  const std::size_t first = std::min(n, 8 * t);
-  std::partial_sort(plan.order.begin(), plan.order.begin() + static_cast<std::ptrdiff_t>(first), plan.order.end(),
-                    [&](std::size_t a, std::size_t b) { return bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b; });
-  // partial_sort leaves the rest in no particular order: put it back in the caller's order.
-  std::sort(plan.order.begin() + static_cast<std::ptrdiff_t>(first), plan.order.end());
-  for (std::size_t k = 1; k <= first; ++k) plan.runs.push_back(k);
+  const std::size_t count = std::clamp<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), 1, n);
 
-  std::int64_t rest = 0;
-  for (std::size_t k = first; k < n; ++k) rest += std::max<std::int64_t>(0, bytes[plan.order[k]]);
-  const std::int64_t run_bytes = std::max<std::int64_t>(1, rest / static_cast<std::int64_t>(kRunsPerThread * t));
-  std::size_t k = first;
-  while (k < n) {
-    std::size_t end = k;
-    std::int64_t taken = 0;
-    while (end < n && end - k < kMaxRun && taken < run_bytes) taken += std::max<std::int64_t>(0, bytes[plan.order[end++]]);
-    plan.runs.push_back(end);
-    k = end;
+  // Share s ends at the first task where the running total reaches s + 1 parts of the whole;
+  // every share keeps at least one task.
+  double total = 0;
+  for (const auto b : bytes) total += static_cast<double>(std::max<std::int64_t>(0, b));
+  double sum = 0;
+  for (std::size_t k = 0; k < n && plan.shares.size() < count; ++k) {
+    sum += static_cast<double>(std::max<std::int64_t>(0, bytes[k]));
+    const std::size_t s = plan.shares.size();  // the share being filled, 1-based
+    const bool reached = sum >= total * static_cast<double>(s) / static_cast<double>(count);
+    const bool leave_enough = n - (k + 1) >= count - s;  // one task at least for each share after
+    if ((reached || n - (k + 1) == count - s) && leave_enough) plan.shares.push_back(k + 1);
+  }
+  plan.shares.push_back(n);
+  if (count == 1) return plan;
+
+  for (std::size_t s = 0; s + 1 < plan.shares.size(); ++s) {
+    const auto begin = plan.order.begin() + static_cast<std::ptrdiff_t>(plan.shares[s]);
+    const auto end = plan.order.begin() + static_cast<std::ptrdiff_t>(plan.shares[s + 1]);
+    const auto first = begin + std::min<std::ptrdiff_t>(end - begin, kLargestFirst);
+    std::partial_sort(begin, first, end,
+                      [&](std::size_t a, std::size_t b) { return bytes[a] != bytes[b] ? bytes[a] > bytes[b] : a < b; });
+    std::sort(first, end);  // partial_sort leaves the rest in no particular order
   }
   return plan;
 }

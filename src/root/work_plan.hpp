@@ -1,5 +1,5 @@
 #pragma once
-// The order in which the threads of one read take its baskets.
+// How the threads of one read share its baskets.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,19 +8,22 @@
 
 namespace evclass::root::detail {
 
-/// Baskets (tasks, in the caller's order: a target's baskets one after the other) arranged for
-/// the threads. The largest go first, one at a time, so that the threads finish close together
-/// (left for last, one large basket keeps the others waiting). The rest stay in the caller's
-/// order and are handed out in runs of neighbours: two threads decoding neighbouring baskets of
-/// one branch at the same time write the two ends of the same cache lines of its column and
-/// compete for them, which on two threads cost 4 to 6 % of a read of vector branches
-/// (docs/benchmarks.md).
+/// Baskets (tasks, in the caller's order: a target's baskets one after the other) split into one
+/// share per thread for core::parallel_shares. Each share is a stretch of neighbouring tasks
+/// holding about the same number of bytes, so that a thread writes its own part of the columns,
+/// the same part at every read of a batch-by-batch loop (docs/benchmarks.md: two threads taking
+/// alternate baskets of one branch compete for the cache lines where their pieces meet). Within a
+/// share the largest tasks come first, the rest in the caller's order: a thread that finishes
+/// early helps from the back of the others' shares, where what is left is small, so the threads
+/// finish close together.
 struct WorkPlan {
-  std::vector<std::size_t> order;  ///< task indices
-  std::vector<std::size_t> runs;   ///< run r is order[runs[r], runs[r + 1]); runs.back() == order.size()
+  std::vector<std::size_t> order;   ///< task indices, share by share
+  std::vector<std::size_t> shares;  ///< share s is order[shares[s], shares[s + 1]), which holds
+                                    ///< exactly the tasks shares[s] .. shares[s + 1] - 1
 };
 
-/// `bytes` holds each task's size (any measure that orders them by work, e.g. stored bytes).
+/// `bytes` holds each task's size (any measure that orders them by work, e.g. stored bytes). One
+/// share (the caller's order unchanged) for one thread; never more shares than tasks.
 [[nodiscard]] WorkPlan plan_work(std::span<const std::int64_t> bytes, int threads);
 
 }  // namespace evclass::root::detail

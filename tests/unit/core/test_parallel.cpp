@@ -1,4 +1,4 @@
-// Unit tests of evclass/core/parallel.hpp: parallel_for and the thread-count Context.
+// Unit tests of evclass/core/parallel.hpp: parallel_for, parallel_shares and the thread-count Context.
 
 #include <gtest/gtest.h>
 
@@ -132,6 +132,152 @@ TEST(ParallelFor, OneThreadStopsAtTheFirstException) {
                }),
                std::runtime_error);
   EXPECT_EQ(calls, 4);
+}
+
+// parallel_shares over shares with these bounds: how many times each item and each share's
+// preparation ran, and whether every preparation had finished before the first item.
+struct SharesRun {
+  std::vector<int> items, prepared;
+  bool prepared_before_items = true;
+};
+
+SharesRun run_shares(const std::vector<std::size_t>& bounds, int threads) {
+  const std::size_t n = bounds.back(), shares = bounds.size() - 1;
+  auto items = std::make_unique<std::atomic<int>[]>(n);
+  auto prepared = std::make_unique<std::atomic<int>[]>(shares);
+  for (std::size_t i = 0; i < n; ++i) items[i] = 0;
+  for (std::size_t s = 0; s < shares; ++s) prepared[s] = 0;
+  std::atomic<std::size_t> done_preparing{0};
+  std::atomic<bool> early{false};
+  parallel_shares(
+      bounds, Context{threads},
+      [&](int s) {
+        prepared[static_cast<std::size_t>(s)].fetch_add(1);
+        done_preparing.fetch_add(1);
+      },
+      [&](std::size_t i) {
+        if (i >= n) throw std::logic_error("item out of range: " + std::to_string(i));
+        if (done_preparing.load() != shares) early = true;
+        items[i].fetch_add(1);
+      });
+  SharesRun out;
+  for (std::size_t i = 0; i < n; ++i) out.items.push_back(items[i].load());
+  for (std::size_t s = 0; s < shares; ++s) out.prepared.push_back(prepared[s].load());
+  out.prepared_before_items = !early.load();
+  return out;
+}
+
+TEST(ParallelShares, RunsEveryItemOnceAfterEveryShareWasPreparedOnce) {
+  const std::vector<std::vector<std::size_t>> cases{
+      {0, 0}, {0, 1}, {0, 5}, {0, 3, 7}, {0, 0, 5, 5, 9}, {0, 100, 101, 400, 1000}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};
+  for (const int threads : {1, 2, 3, 4, 8, 0}) {
+    for (const auto& bounds : cases) {
+      const SharesRun run = run_shares(bounds, threads);
+      for (std::size_t i = 0; i < run.items.size(); ++i)
+        ASSERT_EQ(run.items[i], 1) << "item " << i << ", " << bounds.size() - 1 << " shares, threads=" << threads;
+      for (std::size_t s = 0; s < run.prepared.size(); ++s)
+        ASSERT_EQ(run.prepared[s], 1) << "share " << s << ", threads=" << threads;
+      EXPECT_TRUE(run.prepared_before_items) << "threads=" << threads;
+    }
+  }
+}
+
+TEST(ParallelShares, OneThreadRunsTheItemsInOrder) {
+  std::vector<std::size_t> order;
+  std::vector<int> prepared;
+  const std::vector<std::size_t> bounds{0, 4, 10};
+  parallel_shares(
+      bounds, Context{1}, [&](int s) { prepared.push_back(s); }, [&](std::size_t i) { order.push_back(i); });
+  EXPECT_EQ(prepared, (std::vector<int>{0, 1}));
+  ASSERT_EQ(order.size(), 10u);
+  for (std::size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
+}
+
+TEST(ParallelShares, AHelperTakesFromTheBackWhileTheOwnerGoesOnFromTheFront) {
+  if (hardware_threads() < 2) GTEST_SKIP() << "only one core available";
+  // Share 0 holds items 0..19, share 1 only item 20. The owner of share 0 waits in item 0 (up to
+  // 5 s) until the other thread, done with share 1, has come to help.
+  const std::vector<std::size_t> bounds{0, 20, 21};
+  std::mutex m;
+  std::vector<std::thread::id> by(21);
+  std::atomic<int> helped{0};
+  std::thread::id owner;
+  parallel_shares(
+      bounds, Context{2},
+      [&](int s) {
+        if (s == 0) owner = std::this_thread::get_id();
+      },
+      [&](std::size_t i) {
+        const auto me = std::this_thread::get_id();
+        if (i < 20 && me != owner) helped.fetch_add(1);
+        if (i == 0) {
+          const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+          while (helped.load() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        std::lock_guard<std::mutex> lock(m);
+        by[i] = me;
+      });
+  ASSERT_GT(helped.load(), 0) << "the second thread never helped";
+  // The owner's items are a stretch from the front, the helper's a stretch from the back.
+  std::size_t k = 0;
+  while (k < 20 && by[k] == owner) ++k;
+  EXPECT_GE(k, 1u);
+  for (std::size_t i = k; i < 20; ++i) EXPECT_NE(by[i], owner) << "item " << i << " interleaved";
+  EXPECT_NE(by[19], owner);
+}
+
+TEST(ParallelShares, TheSameShareGoesToTheSameThreadFromCallToCall) {
+  const std::vector<std::size_t> bounds{0, 10, 20};
+  auto owners = [&] {
+    std::vector<std::thread::id> who(2);
+    parallel_shares(
+        bounds, Context{2}, [&](int s) { who[static_cast<std::size_t>(s)] = std::this_thread::get_id(); },
+        [](std::size_t) {});
+    return who;
+  };
+  const auto first = owners();
+  for (int call = 0; call < 20; ++call) ASSERT_EQ(owners(), first) << "call " << call;
+  EXPECT_NE(first[0], first[1]);
+}
+
+TEST(ParallelShares, AFailedPreparationRunsNoItemAndIsRethrown) {
+  for (const int threads : {1, 2, 4}) {
+    std::atomic<int> items{0};
+    const std::vector<std::size_t> bounds{0, 50, 100, 150};
+    try {
+      parallel_shares(
+          bounds, Context{threads},
+          [](int s) {
+            if (s == 1) throw std::out_of_range("share 1 cannot be prepared");
+          },
+          [&](std::size_t) { items.fetch_add(1); });
+      ADD_FAILURE() << "no exception with threads=" << threads;
+    } catch (const std::out_of_range& e) {
+      EXPECT_STREQ(e.what(), "share 1 cannot be prepared");
+    }
+    EXPECT_EQ(items.load(), 0) << "threads=" << threads;
+  }
+}
+
+TEST(ParallelShares, RethrowsTheExceptionAnItemThrewAndSkipsTheRest) {
+  for (const int threads : {1, 2, 4}) {
+    std::atomic<int> calls{0};
+    const std::vector<std::size_t> bounds{0, 50000, 100000};
+    try {
+      parallel_shares(
+          bounds, Context{threads}, [](int) {},
+          [&](std::size_t i) {
+            calls.fetch_add(1);
+            if (i == 0 || i == 50000) throw std::runtime_error("bad item " + std::to_string(i));
+          });
+      ADD_FAILURE() << "no exception with threads=" << threads;
+    } catch (const std::runtime_error& e) {
+      const std::string msg = e.what();
+      EXPECT_TRUE(msg == "bad item 0" || msg == "bad item 50000") << msg;
+    }
+    EXPECT_LT(calls.load(), 100000) << "threads=" << threads;
+  }
 }
 
 TEST(Context, ZeroThreadsResolvesToTheHardwareThreads) {
