@@ -898,15 +898,47 @@ class Decoder {
         fail(fmt::format("basket has {} bytes left over after its {} entries", buf_.size() - buf_.pos(), hi_), buf_.pos());
       return;
     }
+    if (in_.layout == L::kString) {
+      short_strings();
+      return;
+    }
+    for (entry_t e = lo_; e < hi_; ++e) parse_entry_at_its_offset(e);
+  }
+
+  // The entry at its stored offset, parsed in full and checked to end where the next begins.
+  void parse_entry_at_its_offset(entry_t e) {
+    const std::size_t begin = entry_begin(e);
+    buf_.seek(begin, "entry");
+    RBuffer::Scope scope(buf_, "entry", e, " of the basket");
+    parse_into(e);
+    if (buf_.pos() != entry_end(e))
+      fail(fmt::format("entry {} should hold {} bytes by the basket's offsets but its content ended after {}", e,
+                       entry_end(e) - begin, buf_.pos() - begin),
+           buf_.pos());
+  }
+
+  // TString entries (a length byte, then the characters) copied straight from the basket: the
+  // characters end exactly where the next entry begins. Any other entry (an empty one, a long
+  // string whose length byte is 255 and an int32 follows, or one that does not end there) goes
+  // through the general parser, which reads it or says what is wrong.
+  void short_strings() {
+    if (hi_ <= lo_) return;
+    const std::byte* d = basket_.data.data();
+    auto& chars = out_.data();
+    auto& ends = out_.mutable_string_offsets();
+    // At most the entries' bytes (the offsets were checked to increase within the basket).
+    const std::size_t span = entry_end(hi_ - 1) - entry_begin(lo_);
+    chars.reserve(chars.size() + span);
+    ends.reserve(ends.size() + static_cast<std::size_t>(hi_ - lo_));
     for (entry_t e = lo_; e < hi_; ++e) {
-      const std::size_t begin = entry_begin(e);
-      buf_.seek(begin, "entry");
-      RBuffer::Scope scope(buf_, "entry", e, " of the basket");
-      parse_into(e);
-      if (buf_.pos() != entry_end(e))
-        fail(fmt::format("entry {} should hold {} bytes by the basket's offsets but its content ended after {}", e,
-                         entry_end(e) - begin, buf_.pos() - begin),
-             buf_.pos());
+      const std::size_t begin = entry_begin(e), end = entry_end(e);
+      const auto n = begin < end ? std::to_integer<std::size_t>(d[begin]) : std::size_t{255};
+      if (n == 255 || begin + 1 + n != end) {
+        parse_entry_at_its_offset(e);
+        continue;
+      }
+      chars.append(d + begin + 1, n);
+      ends.push_back(static_cast<std::int64_t>(chars.size()));
     }
   }
 

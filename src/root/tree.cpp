@@ -516,9 +516,12 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   }
 
   const core::Context ctx{options.threads};
-  const bool any_pieces = std::any_of(pieces.begin(), pieces.end(), [](const auto& p) { return !p.empty(); });
-  if (any_pieces) core::parallel_for(targets.size(), ctx, [&](std::size_t i) {
-    if (pieces[i].empty()) return;
+  std::vector<std::size_t> joined;  // the targets decoded in pieces
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    if (!pieces[i].empty()) joined.push_back(i);
+  // In parallel only where there are several (a region's start costs more than moving one piece).
+  core::parallel_for(joined.size(), ctx, [&](std::size_t k) {
+    const std::size_t i = joined[k];
     out[i] = column::concat(std::move(pieces[i]), out[i], ctx);
   });
   for (std::size_t i = 0; i < targets.size(); ++i)

@@ -72,6 +72,12 @@ class Buffer {
     }
     size_ = size;
   }
+  /// Makes room for `size` bytes in all, keeping the contents and the size.
+  void reserve(std::size_t size) {
+    const std::size_t kept = size_;
+    if (size > capacity_) resize(size);
+    size_ = kept;
+  }
   void append(const void* src, std::size_t n) {
     std::size_t old = size_;
     resize(size_ + n);

@@ -95,6 +95,83 @@ TEST(Decode, LeafListCounterLargerThanTheEntryIsACorruptFile) {
   }
 }
 
+// TString entries: a length byte and the characters, or 255, an int32 length and the characters.
+void tstring(Bytes& b, const std::string& s) {
+  if (s.size() < 255) {
+    b.data.push_back(static_cast<std::byte>(s.size()));
+  } else {
+    b.data.push_back(std::byte{255});
+    b.i32(static_cast<std::int32_t>(s.size()));
+  }
+  for (const char c : s) b.data.push_back(static_cast<std::byte>(c));
+}
+
+std::vector<std::string> strings_of(const column::Column& c) {
+  std::vector<std::string> out;
+  const auto& ends = c.string_offsets();
+  for (std::size_t i = 0; i + 1 < ends.size(); ++i)
+    out.emplace_back(reinterpret_cast<const char*>(c.data().data()) + ends[i],
+                     static_cast<std::size_t>(ends[i + 1] - ends[i]));
+  return out;
+}
+
+TEST(Decode, TStringEntriesShortLongAndEmptyComeOutAsWritten) {
+  BranchModel b;
+  b.class_name = "TBranch";
+  b.name = "Type";
+  b.leaves.push_back(leaf("TLeafC", "Type"));
+  const std::vector<std::string> written{"GT", "", std::string(300, 'x'), "TT", std::string(254, 'y'), "G"};
+  Bytes bytes;
+  std::vector<std::int32_t> offsets;
+  for (const auto& s : written) {
+    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+    tstring(bytes, s);
+  }
+  offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+  const auto n = static_cast<entry_t>(written.size());
+  const RawBasket raw = basket(bytes, offsets, n);
+  const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
+  ASSERT_EQ(in.layout, Interpretation::Layout::kString);
+  EXPECT_EQ(strings_of(decode_basket(in, raw, 0, n, {"t", "Type", 0}, "mem")), written);
+  // A range inside the basket.
+  EXPECT_EQ(strings_of(decode_basket(in, raw, 2, 5, {"t", "Type", 0}, "mem")),
+            (std::vector<std::string>{written[2], written[3], written[4]}));
+  // Without stored offsets the entries are found one after the other: the same strings.
+  const RawBasket walked = basket(bytes, {}, n);
+  EXPECT_EQ(strings_of(decode_basket(in, walked, 0, n, {"t", "Type", 0}, "mem")), written);
+}
+
+TEST(Decode, TStringEntryLongerThanItsOffsetsAllowIsACorruptFileNamingTheEntry) {
+  BranchModel b;
+  b.class_name = "TBranch";
+  b.name = "Type";
+  b.leaves.push_back(leaf("TLeafC", "Type"));
+  // Entry 1 claims 5 characters but the offsets give it 3 bytes (length byte and 2 characters);
+  // entry 2's 2 characters and then its length byte: every case must be told apart from "ab".
+  Bytes bytes;
+  tstring(bytes, "GT");
+  bytes.data.push_back(std::byte{5});
+  bytes.data.push_back(std::byte{'a'});
+  bytes.data.push_back(std::byte{'b'});
+  tstring(bytes, "TT");
+  const RawBasket raw = basket(bytes, {0, 3, 6, 9}, 3);
+  const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
+  try {
+    (void)decode_basket(in, raw, 0, 3, {"t", "Type", 0}, "mem");
+    FAIL() << "expected CorruptFile";
+  } catch (const CorruptFile& e) {
+    EXPECT_NE(std::string(e.what()).find("entry 1"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("TBranch 'Type'"), std::string::npos) << e.what();
+  }
+  // One character short of its end: also refused, never read as a shorter string.
+  Bytes shorter;
+  tstring(shorter, "GT");
+  shorter.data.push_back(std::byte{1});
+  shorter.data.push_back(std::byte{'a'});
+  shorter.data.push_back(std::byte{'b'});
+  EXPECT_THROW((void)decode_basket(in, basket(shorter, {0, 3, 6}, 2), 0, 2, {"t", "Type", 0}, "mem"), CorruptFile);
+}
+
 TEST(Decode, CountedArrayOfFixedShapeItems) {
   // Leaf "v[n][3]/F": entries of 1 and 2 items of 3 floats.
   BranchModel b;
