@@ -489,7 +489,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   std::vector<std::int64_t> task_bytes(tasks.size());
   for (std::size_t ti = 0; ti < tasks.size(); ++ti)
     task_bytes[ti] = targets[tasks[ti].target].branch->baskets[tasks[ti].basket].bytes;
-  const detail::WorkPlan work = detail::plan_work(task_bytes, core::Context{options.threads}.resolved_threads());
+  const core::Context ctx{detail::threads_for(task_bytes, core::Context{options.threads}.resolved_threads())};
+  const detail::WorkPlan work = detail::plan_work(task_bytes, ctx.threads);
   // Each thread prepares the targets whose first basket is in its share: the columns it fills,
   // and at the next read of a batch-by-batch loop fills again, stay in its own cache.
   auto prepare_share = [&](int s) {
@@ -500,7 +501,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
                                                     : std::lower_bound(from, targets_end, work.shares[share + 1]);
     for (auto it = from; it < to; ++it) prepare(static_cast<std::size_t>(it - first_task.begin()));
   };
-  core::parallel_shares(work.shares, core::Context{options.threads}, prepare_share,
+  core::parallel_shares(work.shares, ctx, prepare_share,
                         [&](std::size_t k) { decode_task(work.order[k], nullptr); });
   // Baskets written without entry offsets (ROOT's kGenerateOffsetMap) are decoded again with the
   // sizes of their entries, read from the branch that counts them.
@@ -515,7 +516,6 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     decode_task(ti, &sizes);
   }
 
-  const core::Context ctx{options.threads};
   std::vector<std::size_t> joined;  // the targets decoded in pieces
   for (std::size_t i = 0; i < targets.size(); ++i)
     if (!pieces[i].empty()) joined.push_back(i);

@@ -8,7 +8,17 @@ namespace evclass::root::detail {
 namespace {
 // Tasks each share puts first, largest first.
 constexpr std::size_t kLargestFirst = 8;
+// Stored bytes below which one more thread costs more to start and join than it saves: at 0.3 to
+// 3 GB/s of decompression, 32 KiB is 10 to 100 us of work, against about 5 us for a parallel
+// region on two cores (docs/benchmarks.md).
+constexpr std::int64_t kBytesPerThread = 32 * 1024;
 }  // namespace
+
+int threads_for(std::span<const std::int64_t> bytes, int threads) {
+  std::int64_t total = 0;
+  for (const auto b : bytes) total += std::max<std::int64_t>(0, b);
+  return static_cast<int>(std::clamp<std::int64_t>(total / kBytesPerThread, 1, std::max(threads, 1)));
+}
 
 WorkPlan plan_work(std::span<const std::int64_t> bytes, int threads) {
   WorkPlan plan;

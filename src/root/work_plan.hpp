@@ -22,6 +22,11 @@ struct WorkPlan {
                                     ///< exactly the tasks shares[s] .. shares[s + 1] - 1
 };
 
+/// How many of `threads` are worth starting for tasks of these stored bytes: one per 32 KiB at
+/// least, so that a small read (a few baskets, a short batch) does not spend more on starting and
+/// joining threads than they save; at least one.
+[[nodiscard]] int threads_for(std::span<const std::int64_t> bytes, int threads);
+
 /// `bytes` holds each task's size (any measure that orders them by work, e.g. stored bytes). One
 /// share (the caller's order unchanged) for one thread; never more shares than tasks.
 [[nodiscard]] WorkPlan plan_work(std::span<const std::int64_t> bytes, int threads);

@@ -93,5 +93,19 @@ TEST(WorkPlan, FewerBasketsThanThreadsGiveOneShareEach) {
   EXPECT_EQ(flat.shares.size(), 3u);
 }
 
+TEST(WorkPlan, SmallReadsStartOneThreadPer32KiB) {
+  EXPECT_EQ(threads_for({}, 8), 1);
+  const std::vector<std::int64_t> small{4000, 6000, 0};
+  EXPECT_EQ(threads_for(small, 2), 1);
+  const std::vector<std::int64_t> hundred_kib(100, 1024);
+  EXPECT_EQ(threads_for(hundred_kib, 8), 3);
+  EXPECT_EQ(threads_for(hundred_kib, 2), 2);
+  const std::vector<std::int64_t> large(1000, 1 << 20);
+  EXPECT_EQ(threads_for(large, 16), 16);
+  EXPECT_EQ(threads_for(large, 1), 1);
+  const std::vector<std::int64_t> negative{-5'000'000, 10};
+  EXPECT_EQ(threads_for(negative, 4), 1) << "sizes below zero count as nothing";
+}
+
 }  // namespace
 }  // namespace evclass::root::detail
