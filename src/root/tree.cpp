@@ -391,9 +391,9 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
     if (claimed > 64.0 * file_bytes) return std::nullopt;
     return items;
   };
-  // Each target's column is made ready (emptied, sized, its baskets placed) on its own, in
-  // parallel when there are many: for trees of a thousand small branches this is a noticeable
-  // part of a read, and it only waits on memory.
+  // Each target's column is made ready (emptied, sized, its baskets placed) by the thread whose
+  // share holds its first basket (prepare_share below): for trees of a thousand small branches
+  // this is a noticeable part of a read, and it only waits on memory.
   auto prepare = [&](std::size_t i) {
     const Interpretation& in = *targets[i].interpretation;
     column::Column& c = out[i];
