@@ -479,7 +479,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
                                                column::dtype_size(c.dtype());
         detail::decode_basket_into(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
       } else {
-        pieces[task.target][ti - first_task[task.target]] = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
+        column::Column& piece = pieces[task.target][ti - first_task[task.target]];
+        piece = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);
       }
     } catch (const detail::NeedsSizes&) {
       if (sizes) throw;

@@ -9,8 +9,8 @@ namespace {
 // Tasks each share puts first, largest first.
 constexpr std::size_t kLargestFirst = 8;
 // Stored bytes below which one more thread costs more to start and join than it saves: at 0.3 to
-// 3 GB/s of decompression, 32 KiB is 10 to 100 us of work, against about 5 us for a parallel
-// region on two cores (docs/benchmarks.md).
+// 3 GB/s of decompression, 32 KiB is 10 to 100 us of work, against several microseconds for
+// setting up, starting and joining the threads of a read on two cores (docs/benchmarks.md).
 constexpr std::int64_t kBytesPerThread = 32 * 1024;
 }  // namespace
 
