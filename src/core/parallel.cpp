@@ -20,6 +20,36 @@ int hardware_threads() {
 
 int Context::resolved_threads() const { return threads > 0 ? threads : hardware_threads(); }
 
+namespace {
+
+/// Runs calls made from worker threads, keeping the first exception one of them raised; once one
+/// has failed, the calls after it are skipped.
+class FirstError {
+ public:
+  template <class F>
+  void run(F&& call) {
+    if (failed_.load(std::memory_order_relaxed)) return;
+    try {
+      call();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!first_) first_ = std::current_exception();
+      failed_.store(true, std::memory_order_relaxed);
+    }
+  }
+  /// In the caller, after the workers have joined.
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::exception_ptr first_;
+  std::mutex mutex_;
+  std::atomic<bool> failed_{false};
+};
+
+}  // namespace
+
 void parallel_for(std::size_t n, const Context& ctx, const std::function<void(std::size_t)>& fn) {
   if (n == 0) return;
   const int threads = static_cast<int>(std::min<std::size_t>(n, static_cast<std::size_t>(ctx.resolved_threads())));
@@ -27,22 +57,11 @@ void parallel_for(std::size_t n, const Context& ctx, const std::function<void(st
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  std::exception_ptr first_error;
-  std::mutex error_mutex;
-  std::atomic<bool> failed{false};
+  FirstError errors;
   const auto count = static_cast<long long>(n);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (long long i = 0; i < count; ++i) {
-    if (failed.load(std::memory_order_relaxed)) continue;
-    try {
-      fn(static_cast<std::size_t>(i));
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!first_error) first_error = std::current_exception();
-      failed.store(true, std::memory_order_relaxed);
-    }
-  }
-  if (first_error) std::rethrow_exception(first_error);
+  for (long long i = 0; i < count; ++i) errors.run([&] { fn(static_cast<std::size_t>(i)); });
+  errors.rethrow();
 }
 
 namespace {
@@ -86,33 +105,21 @@ void parallel_shares(std::span<const std::size_t> bounds, const Context& ctx, co
   for (int t = 0; t < shares; ++t)
     cursors[static_cast<std::size_t>(t)].set(static_cast<std::uint32_t>(bounds[static_cast<std::size_t>(t)]),
                                              static_cast<std::uint32_t>(bounds[static_cast<std::size_t>(t) + 1]));
-  std::exception_ptr first_error;
-  std::mutex error_mutex;
-  std::atomic<bool> failed{false};
-  auto guarded = [&](auto&& fn) {
-    if (failed.load(std::memory_order_relaxed)) return;
-    try {
-      fn();
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(error_mutex);
-      if (!first_error) first_error = std::current_exception();
-      failed.store(true, std::memory_order_relaxed);
-    }
-  };
+  FirstError errors;
 #pragma omp parallel num_threads(threads)
   {
     // More shares than threads: thread t owns shares t, t + threads, ...
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
-    for (int s = me; s < shares; s += team) guarded([&] { prepare(s); });
+    for (int s = me; s < shares; s += team) errors.run([&] { prepare(s); });
 #pragma omp barrier
     for (int s = me; s < shares; s += team)
-      while (auto i = cursors[static_cast<std::size_t>(s)].take(true)) guarded([&] { item(*i); });
+      while (auto i = cursors[static_cast<std::size_t>(s)].take(true)) errors.run([&] { item(*i); });
     for (int k = 1; k < shares; ++k) {
       const int s = (me + k) % shares;
-      while (auto i = cursors[static_cast<std::size_t>(s)].take(false)) guarded([&] { item(*i); });
+      while (auto i = cursors[static_cast<std::size_t>(s)].take(false)) errors.run([&] { item(*i); });
     }
   }
-  if (first_error) std::rethrow_exception(first_error);
+  errors.rethrow();
 }
 
 }  // namespace evclass::core
