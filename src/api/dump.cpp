@@ -113,7 +113,10 @@ int dump(const std::string& path, const DumpOptions& o, std::ostream& out, std::
       std::string header;
       for (std::size_t i = 0; i < cols.size(); ++i) {
         layouts.push_back(layout_of(names[i], cols[i], o.max_items));
-        for (const auto& h : layouts.back().headers) header += (header.empty() ? "" : ",") + csv_quote(h);
+        for (const auto& h : layouts.back().headers) {
+          if (!header.empty()) header += ',';
+          header += csv_quote(h);
+        }
       }
       emit(header + "\n");
     }

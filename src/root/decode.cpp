@@ -579,7 +579,7 @@ class Decoder {
  public:
   Decoder(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
           const std::string& file_path, const ElementCounts& counts, std::byte* direct = nullptr,
-          const JaggedSlot* slot = nullptr)
+          const JaggedSlot* slot = nullptr, Column* reuse = nullptr)
       : direct_(direct),
         slot_(slot),
         in_(in),
@@ -590,7 +590,8 @@ class Decoder {
         counts_(counts),
         buf_(basket.data, Origin{file_path, basket.codec == Codec::kNone ? basket.file_offset : 0,
                                  basket.codec != Codec::kNone, basket.file_offset, 0}),
-        out_(in.dtype()) {
+        out_(reuse ? std::move(*reuse) : Column(in.dtype())) {
+    if (reuse) out_.reset(in.dtype());
     buf_.set_outer_context(&where);
     if (!direct_ && !slot_) start_piece();  // else decoded into the caller's column
   }
@@ -924,20 +925,47 @@ class Decoder {
   void short_strings() {
     if (hi_ <= lo_) return;
     const std::byte* d = basket_.data.data();
+    const auto short_at = [&](entry_t e) {
+      const std::size_t begin = entry_begin(e), end = entry_end(e);
+      return begin < end && std::to_integer<std::size_t>(d[begin]) != 255 &&
+             begin + 1 + std::to_integer<std::size_t>(d[begin]) == end;
+    };
     auto& chars = out_.data();
     auto& ends = out_.mutable_string_offsets();
-    // At most the entries' bytes (the offsets were checked to increase within the basket).
-    const std::size_t span = entry_end(hi_ - 1) - entry_begin(lo_);
-    chars.reserve(chars.size() + span);
-    ends.reserve(ends.size() + static_cast<std::size_t>(hi_ - lo_));
-    for (entry_t e = lo_; e < hi_; ++e) {
-      const std::size_t begin = entry_begin(e), end = entry_end(e);
-      const auto n = begin < end ? std::to_integer<std::size_t>(d[begin]) : std::size_t{255};
-      if (n == 255 || begin + 1 + n != end) {
+    // Where every entry is short (the usual case), the characters and ends are sized once and
+    // filled without a check per entry.
+    std::size_t total = 0;
+    entry_t e = lo_;
+    for (; e < hi_ && short_at(e); ++e) total += entry_end(e) - entry_begin(e) - 1;
+    const std::size_t chars_at = chars.size(), ends_at = ends.size();
+    // Strings are mostly a few characters: each is copied as 16 bytes where the basket has them
+    // (a fixed-size copy is a couple of instructions; a call to memcpy per string is not), into
+    // characters given 16 bytes of room to spare.
+    constexpr std::size_t kWide = 16;
+    chars.resize(chars_at + total + kWide);
+    chars.resize(chars_at + total);
+    ends.resize(ends_at + static_cast<std::size_t>(e - lo_));
+    const std::size_t wide_until = basket_.data.size() < kWide ? 0 : basket_.data.size() - kWide;
+    std::byte* c = chars.data() + chars_at;
+    std::int64_t end_at = static_cast<std::int64_t>(chars_at);
+    for (entry_t k = lo_; k < e; ++k) {
+      const std::size_t begin = entry_begin(k) + 1, n = entry_end(k) - begin;
+      if (n <= kWide && begin <= wide_until)
+        std::memcpy(c, d + begin, kWide);
+      else
+        std::memcpy(c, d + begin, n);
+      c += n;
+      end_at += static_cast<std::int64_t>(n);
+      ends[ends_at + static_cast<std::size_t>(k - lo_)] = end_at;
+    }
+    // From the first entry that is not short on, entry by entry.
+    for (; e < hi_; ++e) {
+      if (!short_at(e)) {
         parse_entry_at_its_offset(e);
         continue;
       }
-      chars.append(d + begin + 1, n);
+      const std::size_t begin = entry_begin(e) + 1;
+      chars.append(d + begin, entry_end(e) - begin);
       ends.push_back(static_cast<std::int64_t>(chars.size()));
     }
   }
@@ -1181,6 +1209,11 @@ class Decoder {
 Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
                      const std::string& file_path, const ElementCounts& counts) {
   return Decoder(in, basket, lo, hi, where, file_path, counts).run();
+}
+
+Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
+                     const std::string& file_path, const ElementCounts& counts, Column&& reuse) {
+  return Decoder(in, basket, lo, hi, where, file_path, counts, nullptr, nullptr, &reuse).run();
 }
 
 bool decodes_into_slots(const Interpretation& in) noexcept {

@@ -25,6 +25,11 @@ struct NeedsSizes {};
 [[nodiscard]] column::Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
                                            const BasketWhere& where, const std::string& file_path,
                                            const ElementCounts& counts = {});
+/// The same, decoded into `reuse` (emptied first), whose memory is kept: a column read again at
+/// every batch is not allocated anew.
+[[nodiscard]] column::Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                                           const BasketWhere& where, const std::string& file_path,
+                                           const ElementCounts& counts, column::Column&& reuse);
 
 /// Decodes entries [lo, hi) of a basket of a fixed-size layout (kFixed, not TObject::fBits)
 /// straight into `dst`, which has room for their values.

@@ -447,7 +447,8 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       slotted[i] = 1;
       return;
     }
-    pieces[i].resize(first_task[i + 1] - first_task[i]);  // decoded basket by basket, then joined
+    // Decoded basket by basket, then joined; a single basket straight into the column.
+    if (first_task[i + 1] - first_task[i] > 1) pieces[i].resize(first_task[i + 1] - first_task[i]);
   };
   std::vector<char> needs_sizes(tasks.size(), 0);
   auto decode_task = [&](std::size_t ti, const column::Column* sizes) {
@@ -478,6 +479,9 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
         std::byte* dst = c.data().data() + static_cast<std::size_t>(task.out_entry) * c.item_width() *
                                                column::dtype_size(c.dtype());
         detail::decode_basket_into(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), dst);
+      } else if (pieces[task.target].empty()) {
+        column::Column& c = out[task.target];
+        c = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec, std::move(c));
       } else {
         column::Column& piece = pieces[task.target][ti - first_task[task.target]];
         piece = detail::decode_basket(*t.interpretation, raw, task.lo, task.hi, where, file_->path(), ec);

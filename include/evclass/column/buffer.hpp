@@ -58,8 +58,18 @@ class Buffer {
     }
     return *this;
   }
-  Buffer(Buffer&&) noexcept = default;
-  Buffer& operator=(Buffer&&) noexcept = default;
+  // A moved-from buffer is empty, with no capacity, and usable again (a defaulted move would
+  // leave its sizes behind without the memory).
+  Buffer(Buffer&& other) noexcept
+      : data_(std::move(other.data_)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  Buffer& operator=(Buffer&& other) noexcept {
+    data_ = std::move(other.data_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
 
   /// Grows or shrinks; existing bytes are kept, new bytes are uninitialised.
   void resize(std::size_t size) {

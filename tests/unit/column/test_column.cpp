@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
+#include <cstring>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -60,6 +62,27 @@ double sequential_sum(const std::vector<double>& v) {
 
 // ---------------------------------------------------------------------------------------------
 // Layout queries
+
+// A buffer moved from is empty and grows again into memory of its own (it must not keep a
+// capacity without the memory, and write through a null pointer when resized).
+TEST(Buffer, AMovedFromBufferIsEmptyAndGrowsAgain) {
+  Buffer a(64);
+  std::memset(a.data(), 1, 64);
+  Buffer b(std::move(a));
+  EXPECT_EQ(b.size(), 64u);
+  EXPECT_TRUE(a.empty());  // NOLINT(bugprone-use-after-move): the state after a move is the point
+  a.resize(32);
+  ASSERT_NE(a.data(), nullptr);
+  std::memset(a.data(), 2, 32);
+  Buffer c;
+  c = std::move(b);
+  EXPECT_EQ(c.size(), 64u);
+  EXPECT_TRUE(b.empty());  // NOLINT(bugprone-use-after-move)
+  b.append(a.data(), 32);
+  EXPECT_EQ(b.size(), 32u);
+  EXPECT_EQ(std::to_integer<int>(b.data()[31]), 2);
+  EXPECT_EQ(std::to_integer<int>(c.data()[63]), 1);
+}
 
 TEST(Column, FlatColumnHasOneValuePerEntry) {
   const Column c = numeric<double>({1.5, 2.5, 3.5, 4.5});

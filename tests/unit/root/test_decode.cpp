@@ -141,6 +141,69 @@ TEST(Decode, TStringEntriesShortLongAndEmptyComeOutAsWritten) {
   EXPECT_EQ(strings_of(decode_basket(in, walked, 0, n, {"t", "Type", 0}, "mem")), written);
 }
 
+// Short strings are copied 16 bytes at a time where the basket has 16 bytes left: strings of
+// every length around that width, each ending in turn at the basket's very end, with a long one
+// between, must come out exactly as written, over every entry range.
+TEST(Decode, TStringsOfEveryLengthAroundTheCopyWidthComeOutAsWrittenOverEveryRange) {
+  BranchModel b;
+  b.class_name = "TBranch";
+  b.name = "Type";
+  b.leaves.push_back(leaf("TLeafC", "Type"));
+  const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
+  for (std::size_t last = 0; last <= 40; ++last) {
+    std::vector<std::string> written;
+    for (std::size_t len = 0; len <= 40; len += 3) written.push_back(std::string(len, static_cast<char>('a' + len % 26)));
+    written.push_back(std::string(270, 'L'));
+    written.push_back("z");
+    written.push_back(std::string(last, 'e'));  // ends at the basket's last byte
+    Bytes bytes;
+    std::vector<std::int32_t> offsets;
+    for (const auto& w : written) {
+      offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+      tstring(bytes, w);
+    }
+    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+    const auto n = static_cast<entry_t>(written.size());
+    const RawBasket raw = basket(bytes, offsets, n);
+    for (entry_t lo = 0; lo < n; lo += 4) {
+      const auto got = strings_of(decode_basket(in, raw, lo, n, {"t", "Type", 0}, "mem"));
+      EXPECT_EQ(got, std::vector<std::string>(written.begin() + lo, written.end())) << "last " << last << " lo " << lo;
+    }
+  }
+}
+
+// A column handed in for reuse is emptied first: what it held before does not show in the result.
+TEST(Decode, AReusedColumnHoldsOnlyTheNewBasketsEntries) {
+  BranchModel b;
+  b.class_name = "TBranch";
+  b.name = "Type";
+  b.leaves.push_back(leaf("TLeafC", "Type"));
+  const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
+  const std::vector<std::string> first{"GT", "TT", std::string(20, 'q')}, second{"GG", ""};
+  const auto raw_of = [](const std::vector<std::string>& strings, Bytes& bytes) {
+    std::vector<std::int32_t> offsets;
+    for (const auto& s : strings) {
+      offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+      tstring(bytes, s);
+    }
+    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+    return basket(bytes, offsets, static_cast<entry_t>(strings.size()));
+  };
+  Bytes b1, b2;
+  const RawBasket r1 = raw_of(first, b1), r2 = raw_of(second, b2);
+  column::Column c = decode_basket(in, r1, 0, 3, {"t", "Type", 0}, "mem");
+  ASSERT_EQ(strings_of(c), first);
+  c = decode_basket(in, r2, 0, 2, {"t", "Type", 0}, "mem", {}, std::move(c));
+  EXPECT_EQ(strings_of(c), second);
+  EXPECT_EQ(c.entries(), 2);
+  // Even a column of another type, or one left empty by a move.
+  column::Column other(column::DType::kFloat64);
+  other.data().resize(64);
+  EXPECT_EQ(strings_of(decode_basket(in, r1, 1, 3, {"t", "Type", 0}, "mem", {}, std::move(other))),
+            (std::vector<std::string>{first[1], first[2]}));
+  EXPECT_EQ(strings_of(decode_basket(in, r2, 0, 2, {"t", "Type", 0}, "mem", {}, std::move(other))), second);
+}
+
 TEST(Decode, TStringEntryLongerThanItsOffsetsAllowIsACorruptFileNamingTheEntry) {
   BranchModel b;
   b.class_name = "TBranch";
