@@ -8,6 +8,7 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <memory>
 
 #include "evclass/core/error.hpp"
 #include "root/decode.hpp"
@@ -164,7 +165,11 @@ TEST(Decode, TStringsOfEveryLengthAroundTheCopyWidthComeOutAsWrittenOverEveryRan
     }
     offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
     const auto n = static_cast<entry_t>(written.size());
-    const RawBasket raw = basket(bytes, offsets, n);
+    // In memory of exactly the basket's size, so that AddressSanitizer sees any read past it.
+    const auto exact = std::make_unique<std::byte[]>(bytes.data.size());
+    std::memcpy(exact.get(), bytes.data.data(), bytes.data.size());
+    RawBasket raw = basket(bytes, offsets, n);
+    raw.data = {exact.get(), bytes.data.size()};
     for (entry_t lo = 0; lo < n; lo += 4) {
       const auto got = strings_of(decode_basket(in, raw, lo, n, {"t", "Type", 0}, "mem"));
       EXPECT_EQ(got, std::vector<std::string>(written.begin() + lo, written.end())) << "last " << last << " lo " << lo;
