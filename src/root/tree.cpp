@@ -331,8 +331,13 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
       throw CorruptFile(detail::corrupt_message(
           fmt::format("branch has {} entries but no baskets holding them", n), "the TTree record",
           {fmt::format("TTree '{}'", path_), fmt::format("TBranch '{}'", b.name)}, file_->path()));
-    for (std::size_t k = 0; k < b.baskets.size(); ++k) {
+    // The baskets follow one another (checked when the tree was read), so the first one the range
+    // needs is found by bisection: a batch-by-batch loop does not walk every basket at every batch.
+    const auto first = std::partition_point(b.baskets.begin(), b.baskets.end(),
+                                            [&](const detail::BasketRef& r) { return r.last <= start; });
+    for (auto k = static_cast<std::size_t>(first - b.baskets.begin()); k < b.baskets.size(); ++k) {
       const auto& r = b.baskets[k];
+      if (r.first >= stop) break;
       const entry_t lo = std::max(start, r.first), hi = std::min(stop, r.last);
       if (lo >= hi) continue;
       tasks.push_back({i, k, lo - r.first, hi - r.first, lo - start});
