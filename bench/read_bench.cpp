@@ -33,12 +33,15 @@
 // noise = largest (max - min) / median over the repetitions of read, decomp(->mem) and memcpy; CPU % =
 // process CPU time / (wall time * threads) while reading (below 100 when other processes took
 // the cores; OpenMP's waiting threads spin, so 100 does not prove the threads were all busy).
-// Medians are printed (--best: the fastest repetition). --keep-heap makes glibc keep freed memory
+// Before the tables, with 2 threads or more, a line gives what a hand-off between threads costs
+// on this machine (a cache line's round trip, an empty parallel_for). Medians are printed
+// (--best: the fastest repetition). --keep-heap makes glibc keep freed memory
 // so that repeated reads reuse pages already touched: the difference it makes is the cost of
 // faulting in fresh pages, which the decomp reference never pays. Nothing here asserts a timing.
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -48,6 +51,7 @@
 #include <span>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <malloc.h>
@@ -618,6 +622,50 @@ void bench_file(const std::string& path, const Options& opt) {
   fmt::print("{}", branch_tables);
 }
 
+/// What any handing of work between threads costs on this machine, printed beside the tables: a
+/// read of a few hundred kilobytes at 2 threads takes tens of microseconds, and on a virtual
+/// machine whose cores are far apart the hand-offs alone can take several of them.
+struct MachineProbe {
+  double round_trip_ns = 0;  ///< a cache line passed to another thread and back
+  double region_us = 0;      ///< core::parallel_for over 2 empty items at 2 threads
+};
+
+MachineProbe probe_machine() {
+  MachineProbe p;
+  struct alignas(64) Line {
+    std::atomic<long> v{0};
+  };
+  Line ping, pong;
+  constexpr long kTrips = 200000;
+  std::thread other([&] {
+    for (long i = 1; i <= kTrips; ++i) {
+      while (ping.v.load(std::memory_order_acquire) != i) {
+      }
+      pong.v.store(i, std::memory_order_release);
+    }
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  for (long i = 1; i <= kTrips; ++i) {
+    ping.v.store(i, std::memory_order_release);
+    while (pong.v.load(std::memory_order_acquire) != i) {
+    }
+  }
+  const auto t1 = std::chrono::steady_clock::now();
+  other.join();
+  p.round_trip_ns = std::chrono::duration<double, std::nano>(t1 - t0).count() / kTrips;
+
+  constexpr int kRegions = 20000;
+  std::atomic<long> sink{0};
+  const auto r0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRegions; ++i)
+    evclass::core::parallel_for(2, {2}, [&](std::size_t k) {
+      sink.fetch_add(static_cast<long>(k), std::memory_order_relaxed);
+    });
+  const auto r1 = std::chrono::steady_clock::now();
+  p.region_us = std::chrono::duration<double, std::micro>(r1 - r0).count() / kRegions;
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -680,6 +728,12 @@ int main(int argc, char** argv) {
              fmt::join(opt.threads, ","), opt.repeat, opt.min_seconds, opt.best ? "best" : "medians",
              opt.keep_heap ? ", --keep-heap" : "", g_reuse_columns ? ", --reuse-columns" : "",
              evclass::core::hardware_threads());
+  if (*std::max_element(opt.threads.begin(), opt.threads.end()) >= 2 && evclass::core::hardware_threads() >= 2) {
+    const MachineProbe m = probe_machine();
+    fmt::print("machine: a cache line goes to another thread and back in {:.0f} ns; a parallel_for of 2 empty items "
+               "at 2 threads takes {:.1f} us\n",
+               m.round_trip_ns, m.region_us);
+  }
   int failures = 0;
   for (const auto& f : files) {
     try {

@@ -1211,8 +1211,9 @@ Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t 
   return Decoder(in, basket, lo, hi, where, file_path, counts).run();
 }
 
-Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi, const BasketWhere& where,
-                     const std::string& file_path, const ElementCounts& counts, Column&& reuse) {
+Column decode_basket(const Interpretation& in, const RawBasket& basket, entry_t lo, entry_t hi,
+                     const BasketWhere& where, const std::string& file_path, const ElementCounts& counts,
+                     Column&& reuse) {
   return Decoder(in, basket, lo, hi, where, file_path, counts, nullptr, nullptr, &reuse).run();
 }
 

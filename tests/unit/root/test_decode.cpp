@@ -153,7 +153,8 @@ TEST(Decode, TStringsOfEveryLengthAroundTheCopyWidthComeOutAsWrittenOverEveryRan
   const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
   for (std::size_t last = 0; last <= 40; ++last) {
     std::vector<std::string> written;
-    for (std::size_t len = 0; len <= 40; len += 3) written.push_back(std::string(len, static_cast<char>('a' + len % 26)));
+    for (std::size_t len = 0; len <= 40; len += 3)
+      written.push_back(std::string(len, static_cast<char>('a' + len % 26)));
     written.push_back(std::string(270, 'L'));
     written.push_back("z");
     written.push_back(std::string(last, 'e'));  // ends at the basket's last byte
