@@ -66,11 +66,22 @@ void parallel_for(std::size_t n, const Context& ctx, const std::function<void(st
 
 namespace {
 
+/// Tells the core that this thread is busy-waiting (on x86 the PAUSE instruction), so that the
+/// wait takes little from another hardware thread of the same core.
+inline void spin_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
 /// The items of one share still to be run, taken from the front by the owner and from the back by
 /// helpers: [front, back) packed in one atomic word so that both ends move with one
 /// compare-and-swap. Padded to its own cache line: the owner takes from it at every item.
 struct alignas(64) ShareCursor {
   std::atomic<std::uint64_t> range{0};
+  std::atomic<bool> prepared{false};  ///< set (release) once prepare() for the share has returned or thrown
 
   void set(std::uint32_t front, std::uint32_t back) { range.store(pack(front, back), std::memory_order_relaxed); }
   /// The next item from the front (owner) or the back (helper), or nothing when none is left.
@@ -110,12 +121,25 @@ void parallel_shares(std::span<const std::size_t> bounds, const Context& ctx, co
   {
     // More shares than threads: thread t owns shares t, t + threads, ...
     const int me = omp_get_thread_num(), team = omp_get_num_threads();
-    for (int s = me; s < shares; s += team) errors.run([&] { prepare(s); });
-#pragma omp barrier
-    for (int s = me; s < shares; s += team)
+    for (int s = me; s < shares; s += team) {
+      errors.run([&] { prepare(s); });
+      cursors[static_cast<std::size_t>(s)].prepared.store(true, std::memory_order_release);
+    }
+    // Instead of a barrier, each share waits only for its own and the earlier shares' preparation
+    // (every thread prepares all its shares before it waits on any, so the wait always ends).
+    int known_prepared = 0;  // shares [0, known_prepared) are prepared
+    auto await_prepared = [&](int s) {
+      for (; known_prepared <= s; ++known_prepared)
+        while (!cursors[static_cast<std::size_t>(known_prepared)].prepared.load(std::memory_order_acquire))
+          spin_pause();
+    };
+    for (int s = me; s < shares; s += team) {
+      await_prepared(s);
       while (auto i = cursors[static_cast<std::size_t>(s)].take(true)) errors.run([&] { item(*i); });
+    }
     for (int k = 1; k < shares; ++k) {
       const int s = (me + k) % shares;
+      await_prepared(s);
       while (auto i = cursors[static_cast<std::size_t>(s)].take(false)) errors.run([&] { item(*i); });
     }
   }

@@ -349,7 +349,11 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
 
   // Fixed-size layouts are decoded straight into the final column (their size is known); the
   // others into one piece per basket, joined at the end.
-  std::vector<column::Column> out(targets.size());
+  // A caller's columns (read_into) are filled where they are: each is touched only by the thread
+  // that prepares and fills it, read after read, never by this one.
+  std::vector<column::Column> out;
+  if (recycle) out = std::move(*recycle);
+  out.resize(targets.size());
   std::vector<char> direct(targets.size(), 0);
   // std::vector<T> branches read whole baskets straight into the final column too: each basket's
   // value count follows from its data size (a 10-byte header per entry, then the values), read
@@ -402,12 +406,7 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   auto prepare = [&](std::size_t i) {
     const Interpretation& in = *targets[i].interpretation;
     column::Column& c = out[i];
-    if (recycle && i < recycle->size()) {
-      c = std::move((*recycle)[i]);
-      c.reset(in.dtype());
-    } else {
-      c = column::Column(in.dtype());
-    }
+    c.reset(in.dtype());
     c.set_inner_shape(in.inner_shape);
     auto& levels = c.mutable_offsets();  // emptied and refilled in place: a reused column keeps its memory
     levels.resize(in.jagged_depth());

@@ -25,9 +25,11 @@ struct Context {
 void parallel_for(std::size_t n, const Context& ctx, const std::function<void(std::size_t)>& fn);
 
 /// Work on items [0, bounds.back()) split into one share per thread: share t is items
-/// [bounds[t], bounds[t + 1]). First every thread t calls prepare(t), and all of them finish it;
-/// then thread t calls item(i) for its own share's items from the front, and once its share is
-/// done, takes the remaining items of the other shares from their back. Every item runs once.
+/// [bounds[t], bounds[t + 1]). First every thread t calls prepare(t); then it calls item(i) for
+/// its own share's items from the front, and once its share is done, takes the remaining items
+/// of the other shares from their back. Every item runs once, and an item of share s only after
+/// prepare(0), ..., prepare(s) have returned: a share may use what an earlier share prepared,
+/// never what a later one does, and a thread whose share is ready does not wait for the others.
 /// The same share goes to the same worker thread from call to call, so a thread that prepares and
 /// fills the same memory each time (a column read batch after batch) finds it in its own cache
 /// instead of the other core's; taking from the back keeps a helper away from the items the owner

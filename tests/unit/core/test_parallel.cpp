@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -135,7 +136,7 @@ TEST(ParallelFor, OneThreadStopsAtTheFirstException) {
 }
 
 // parallel_shares over shares with these bounds: how many times each item and each share's
-// preparation ran, and whether every preparation had finished before the first item.
+// preparation ran, and whether every item ran after its own and every earlier share's preparation.
 struct SharesRun {
   std::vector<int> items, prepared;
   bool prepared_before_items = true;
@@ -147,17 +148,22 @@ SharesRun run_shares(const std::vector<std::size_t>& bounds, int threads) {
   auto prepared = std::make_unique<std::atomic<int>[]>(shares);
   for (std::size_t i = 0; i < n; ++i) items[i] = 0;
   for (std::size_t s = 0; s < shares; ++s) prepared[s] = 0;
-  std::atomic<std::size_t> done_preparing{0};
   std::atomic<bool> early{false};
   parallel_shares(
       bounds, Context{threads},
       [&](int s) {
+        // Even shares take a while to prepare, so that a thread done with an odd share reaches
+        // them, or the shares after them, while they are still being prepared.
+        if (s % 2 == 0) std::this_thread::sleep_for(std::chrono::microseconds(100));
         prepared[static_cast<std::size_t>(s)].fetch_add(1);
-        done_preparing.fetch_add(1);
       },
       [&](std::size_t i) {
         if (i >= n) throw std::logic_error("item out of range: " + std::to_string(i));
-        if (done_preparing.load() != shares) early = true;
+        // The share holding item i (the last one whose first item is at or before it).
+        const auto share = static_cast<std::size_t>(std::upper_bound(bounds.begin(), bounds.end() - 1, i) -
+                                                    bounds.begin()) - 1;
+        for (std::size_t s = 0; s <= share; ++s)
+          if (prepared[s].load() != 1) early = true;
         items[i].fetch_add(1);
       });
   SharesRun out;
@@ -167,19 +173,41 @@ SharesRun run_shares(const std::vector<std::size_t>& bounds, int threads) {
   return out;
 }
 
-TEST(ParallelShares, RunsEveryItemOnceAfterEveryShareWasPreparedOnce) {
+TEST(ParallelShares, RunsEveryItemOnceAfterItsOwnAndEveryEarlierShareWasPrepared) {
   const std::vector<std::vector<std::size_t>> cases{
       {0, 0}, {0, 1}, {0, 5}, {0, 3, 7}, {0, 0, 5, 5, 9}, {0, 100, 101, 400, 1000}, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}};
   for (const int threads : {1, 2, 3, 4, 8, 0}) {
     for (const auto& bounds : cases) {
-      const SharesRun run = run_shares(bounds, threads);
-      for (std::size_t i = 0; i < run.items.size(); ++i)
-        ASSERT_EQ(run.items[i], 1) << "item " << i << ", " << bounds.size() - 1 << " shares, threads=" << threads;
-      for (std::size_t s = 0; s < run.prepared.size(); ++s)
-        ASSERT_EQ(run.prepared[s], 1) << "share " << s << ", threads=" << threads;
-      EXPECT_TRUE(run.prepared_before_items) << "threads=" << threads;
+      for (int repeat = 0; repeat < 20; ++repeat) {
+        const SharesRun run = run_shares(bounds, threads);
+        for (std::size_t i = 0; i < run.items.size(); ++i)
+          ASSERT_EQ(run.items[i], 1) << "item " << i << ", " << bounds.size() - 1 << " shares, threads=" << threads;
+        for (std::size_t s = 0; s < run.prepared.size(); ++s)
+          ASSERT_EQ(run.prepared[s], 1) << "share " << s << ", threads=" << threads;
+        ASSERT_TRUE(run.prepared_before_items) << "threads=" << threads;
+      }
     }
   }
+}
+
+// No barrier: the owner of share 0 runs its items while share 1 is still being prepared (share
+// 1's preparation waits, up to 5 s, for share 0's first item).
+TEST(ParallelShares, AShareThatIsReadyDoesNotWaitForALaterSharesPreparation) {
+  if (hardware_threads() < 2) GTEST_SKIP() << "only one core available";
+  const std::vector<std::size_t> bounds{0, 10, 20};
+  std::atomic<bool> first_item_ran{false}, ran_during_preparation{false};
+  parallel_shares(
+      bounds, Context{2},
+      [&](int s) {
+        if (s != 1) return;
+        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (!first_item_ran.load() && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+        ran_during_preparation = first_item_ran.load();
+      },
+      [&](std::size_t i) {
+        if (i < 10) first_item_ran = true;
+      });
+  EXPECT_TRUE(ran_during_preparation) << "share 0's items waited for share 1's preparation";
 }
 
 TEST(ParallelShares, OneThreadRunsTheItemsInOrder) {
@@ -241,22 +269,26 @@ TEST(ParallelShares, TheSameShareGoesToTheSameThreadFromCallToCall) {
   EXPECT_NE(first[0], first[1]);
 }
 
-TEST(ParallelShares, AFailedPreparationRunsNoItemAndIsRethrown) {
+TEST(ParallelShares, AFailedPreparationRunsNoItemOfItsOrALaterShareAndIsRethrown) {
   for (const int threads : {1, 2, 4}) {
-    std::atomic<int> items{0};
-    const std::vector<std::size_t> bounds{0, 50, 100, 150};
-    try {
-      parallel_shares(
-          bounds, Context{threads},
-          [](int s) {
-            if (s == 1) throw std::out_of_range("share 1 cannot be prepared");
-          },
-          [&](std::size_t) { items.fetch_add(1); });
-      ADD_FAILURE() << "no exception with threads=" << threads;
-    } catch (const std::out_of_range& e) {
-      EXPECT_STREQ(e.what(), "share 1 cannot be prepared");
+    for (int repeat = 0; repeat < 20; ++repeat) {
+      std::atomic<int> later_items{0};
+      const std::vector<std::size_t> bounds{0, 50, 100, 150};
+      try {
+        parallel_shares(
+            bounds, Context{threads},
+            [](int s) {
+              if (s == 1) throw std::out_of_range("share 1 cannot be prepared");
+            },
+            [&](std::size_t i) {
+              if (i >= 50) later_items.fetch_add(1);
+            });
+        ADD_FAILURE() << "no exception with threads=" << threads;
+      } catch (const std::out_of_range& e) {
+        EXPECT_STREQ(e.what(), "share 1 cannot be prepared");
+      }
+      ASSERT_EQ(later_items.load(), 0) << "threads=" << threads;
     }
-    EXPECT_EQ(items.load(), 0) << "threads=" << threads;
   }
 }
 
