@@ -501,7 +501,9 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
   const core::Context ctx{detail::threads_for(task_bytes, core::Context{options.threads}.resolved_threads())};
   const detail::WorkPlan work = detail::plan_work(task_bytes, ctx.threads);
   // Each thread prepares the targets whose first basket is in its share: the columns it fills,
-  // and at the next read of a batch-by-batch loop fills again, stay in its own cache.
+  // and at the next read of a batch-by-batch loop fills again, stay in its own cache. A target
+  // whose baskets run on into later shares is thus prepared by an earlier share, which
+  // parallel_shares prepares before it runs any item of the later ones.
   auto prepare_share = [&](int s) {
     const auto share = static_cast<std::size_t>(s);
     const auto targets_end = first_task.end() - 1;  // first_task has one entry per target, then the end
