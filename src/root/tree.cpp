@@ -347,20 +347,20 @@ std::vector<column::Column> Tree::read_targets(const std::vector<Target>& target
 
   learn_basket_facts(targets, options.threads);
 
-  // Fixed-size layouts are decoded straight into the final column (their size is known); the
-  // others into one piece per basket, joined at the end.
   // A caller's columns (read_into) are filled where they are: each is touched only by the thread
   // that prepares and fills it, read after read, never by this one.
   std::vector<column::Column> out;
   if (recycle) out = std::move(*recycle);
   out.resize(targets.size());
+  // Fixed-size layouts are decoded straight into the final column (their size is known).
   std::vector<char> direct(targets.size(), 0);
   // std::vector<T> branches read whole baskets straight into the final column too: each basket's
   // value count follows from its data size (a 10-byte header per entry, then the values), read
   // from its header without decompressing it, so every basket's place is known in advance.
   std::vector<detail::JaggedSlot> slots(tasks.size());
   std::vector<char> slotted(targets.size(), 0);
-  // The others are decoded into one piece per basket, joined at the end.
+  // The others are decoded into one piece per basket, joined at the end; a target read from a
+  // single basket is decoded straight into its column.
   std::vector<std::vector<column::Column>> pieces(targets.size());
   const auto file_bytes = static_cast<double>(file_->file_bytes().size());
   // The values of target i when each of its baskets is read whole and announces a size that fits

@@ -107,6 +107,18 @@ void tstring(Bytes& b, const std::string& s) {
   for (const char c : s) b.data.push_back(static_cast<std::byte>(c));
 }
 
+// The strings as TString entries one after the other; their entry offsets (one per entry, then
+// the end of the last).
+std::vector<std::int32_t> tstrings(Bytes& b, const std::vector<std::string>& strings) {
+  std::vector<std::int32_t> offsets;
+  for (const auto& s : strings) {
+    offsets.push_back(static_cast<std::int32_t>(b.data.size()));
+    tstring(b, s);
+  }
+  offsets.push_back(static_cast<std::int32_t>(b.data.size()));
+  return offsets;
+}
+
 std::vector<std::string> strings_of(const column::Column& c) {
   std::vector<std::string> out;
   const auto& ends = c.string_offsets();
@@ -123,12 +135,7 @@ TEST(Decode, TStringEntriesShortLongAndEmptyComeOutAsWritten) {
   b.leaves.push_back(leaf("TLeafC", "Type"));
   const std::vector<std::string> written{"GT", "", std::string(300, 'x'), "TT", std::string(254, 'y'), "G"};
   Bytes bytes;
-  std::vector<std::int32_t> offsets;
-  for (const auto& s : written) {
-    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
-    tstring(bytes, s);
-  }
-  offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+  const std::vector<std::int32_t> offsets = tstrings(bytes, written);
   const auto n = static_cast<entry_t>(written.size());
   const RawBasket raw = basket(bytes, offsets, n);
   const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
@@ -159,12 +166,7 @@ TEST(Decode, TStringsOfEveryLengthAroundTheCopyWidthComeOutAsWrittenOverEveryRan
     written.push_back("z");
     written.push_back(std::string(last, 'e'));  // ends at the basket's last byte
     Bytes bytes;
-    std::vector<std::int32_t> offsets;
-    for (const auto& w : written) {
-      offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
-      tstring(bytes, w);
-    }
-    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
+    const std::vector<std::int32_t> offsets = tstrings(bytes, written);
     const auto n = static_cast<entry_t>(written.size());
     // In memory of exactly the basket's size, so that AddressSanitizer sees any read past it.
     const auto exact = std::make_unique<std::byte[]>(bytes.data.size());
@@ -187,13 +189,7 @@ TEST(Decode, AReusedColumnHoldsOnlyTheNewBasketsEntries) {
   const Interpretation in = interpret(b, StreamerRegistry{}, nullptr);
   const std::vector<std::string> first{"GT", "TT", std::string(20, 'q')}, second{"GG", ""};
   const auto raw_of = [](const std::vector<std::string>& strings, Bytes& bytes) {
-    std::vector<std::int32_t> offsets;
-    for (const auto& s : strings) {
-      offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
-      tstring(bytes, s);
-    }
-    offsets.push_back(static_cast<std::int32_t>(bytes.data.size()));
-    return basket(bytes, offsets, static_cast<entry_t>(strings.size()));
+    return basket(bytes, tstrings(bytes, strings), static_cast<entry_t>(strings.size()));
   };
   Bytes b1, b2;
   const RawBasket r1 = raw_of(first, b1), r2 = raw_of(second, b2);
